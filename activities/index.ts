@@ -1,0 +1,21 @@
+import type { Db } from '../platform/db/client';
+import type { Outlet } from '../outlets/outlet';
+import { createContentActivities } from './content';
+import { createDatabaseActivities } from './database';
+import { createPublishActivities, type PublishDeps } from './publish';
+
+export interface ActivityDeps {
+  db: Db;
+  outlets: Record<string, Outlet>;
+  resendWindowMs?: number;
+  beforeSend?: PublishDeps['beforeSend'];
+}
+
+/** Every activity, built once with its dependencies; workflows proxy this type. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createContentActivities(deps),
+    ...createDatabaseActivities(deps),
+    ...createPublishActivities(deps),
+  };
+}

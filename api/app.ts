@@ -1,0 +1,94 @@
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from '../platform/logger';
+import type { PublishingDeps } from '../publishing/deps';
+import { installAuth } from './auth';
+import { installErrorHandler } from './error-handler';
+import { contentRoutes } from './routes/content';
+import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { oauthRoutes } from './routes/oauth';
+import { operationsRoutes } from './routes/operations';
+import type { LinkedInClient } from '../outlets/linkedin';
+import type { Vault } from '../platform/crypto/vault';
+
+export interface AppDeps {
+  publishing: PublishingDeps;
+  log: Logger;
+  readiness: ReadinessCheck[];
+  /** Requests per minute per client before 429; generous by default, tests lower it. */
+  rateLimitPerMinute?: number;
+  /** LinkedIn's OAuth client; null when LinkedIn is not configured (the routes answer 503). */
+  linkedin: LinkedInClient | null;
+  vault: Vault;
+}
+
+const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the REST API from its dependencies; `server.ts` only listens and closes. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const base = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    disableRequestLogging: false,
+  });
+  installErrorHandler(base);
+  installAuth(base, deps.publishing.db);
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifyRateLimit, {
+    max: deps.rateLimitPerMinute ?? 1200,
+    timeWindow: '1 minute',
+    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'RATE_LIMITED',
+      message: `too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Stargue API',
+        version: '1.0.0',
+        description:
+          'Submit Markdown posts, approve them, and follow them until they are published on LinkedIn exactly once.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'API key (`npm run apikey -- create`)',
+          },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes(deps.readiness));
+  await app.register(contentRoutes(deps.publishing));
+  await app.register(operationsRoutes(deps.publishing));
+  await app.register(
+    oauthRoutes({ ...deps.publishing, linkedin: deps.linkedin, vault: deps.vault }),
+  );
+  return base;
+}

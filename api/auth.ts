@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Db } from '../platform/db/client';
+import { findApiKey, type KeyOwner } from '../platform/api-keys';
+import { AppError, ErrorCode } from '../publishing/errors';
+import type { Actor } from '../publishing/deps';
+import { mayCall, type RouteKey } from './roles';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route's key in ROUTE_ROLES; routes without one are public. */
+    route?: RouteKey;
+  }
+  interface FastifyRequest {
+    apiKey: KeyOwner | null;
+  }
+}
+
+export function actorOf(request: FastifyRequest): Actor {
+  const key = request.apiKey;
+  if (!key) throw new AppError(ErrorCode.Unauthorized, 'an API key is required');
+  return { name: key.name, role: key.role, keyId: key.id };
+}
+
+/** Bearer API keys, checked against their hashes on every request so a revocation bites at once. */
+export function installAuth(app: FastifyInstance, db: Db): void {
+  app.decorateRequest('apiKey', null);
+  app.addHook('onRequest', async (request) => {
+    const route = request.routeOptions.config.route;
+    if (!route) return;
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const owner = match ? await findApiKey(db, match[1] as string) : null;
+    if (!owner) {
+      request.log.warn(
+        { route, reason: match ? 'unknown or revoked key' : 'no bearer key' },
+        'authentication failed',
+      );
+      throw new AppError(
+        ErrorCode.Unauthorized,
+        'a valid API key is required (Authorization: Bearer …)',
+      );
+    }
+    if (!mayCall(owner.role, route)) {
+      request.log.warn({ route, key: owner.name, role: owner.role }, 'authorization failed');
+      throw new AppError(ErrorCode.Forbidden, `the ${owner.role} role may not call ${route}`);
+    }
+    request.apiKey = owner;
+  });
+}

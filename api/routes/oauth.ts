@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorBodySchema } from '../../contracts/api';
+import {
+  completeLinkedInAuthorization,
+  startLinkedInAuthorization,
+  type ConnectDeps,
+} from '../../publishing/linkedin-connect';
+import { actorOf } from '../auth';
+
+const CallbackQuerySchema = z.object({
+  code: z.string().max(2000).optional(),
+  state: z.string().max(200).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(2000).optional(),
+});
+
+const ConnectedSchema = z
+  .object({
+    connected: z.literal(true),
+    accountId: z.string(),
+    memberUrn: z.string(),
+    name: z.string().nullable(),
+    scopes: z.array(z.string()),
+    accessExpiresAt: z.string(),
+    resumed: z.number().int().describe('Items that were waiting for this account and now continue'),
+  })
+  .meta({ id: 'LinkedInConnected' });
+
+export function oauthRoutes(deps: ConnectDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/v1/oauth/linkedin/authorize',
+      {
+        config: { route: 'GET /v1/oauth/linkedin/authorize' },
+        schema: {
+          summary: 'Start connecting a LinkedIn account (redirects to LinkedIn)',
+          tags: ['linkedin'],
+          security: [{ bearer: [] }],
+          response: {
+            302: z.null().describe('Redirect to LinkedIn'),
+            401: ErrorBodySchema,
+            403: ErrorBodySchema,
+            503: ErrorBodySchema,
+          },
+        },
+      },
+      async (request, reply) =>
+        reply.redirect(await startLinkedInAuthorization(deps, actorOf(request)), 302),
+    );
+
+    app.get(
+      '/v1/oauth/linkedin/callback',
+      {
+        schema: {
+          summary: 'Where LinkedIn sends the browser back; authenticated by the single-use state',
+          tags: ['linkedin'],
+          querystring: CallbackQuerySchema,
+          response: {
+            200: ConnectedSchema,
+            400: ErrorBodySchema,
+            422: ErrorBodySchema,
+            503: ErrorBodySchema,
+          },
+        },
+      },
+      async (request) => ({
+        connected: true as const,
+        ...(await completeLinkedInAuthorization(deps, request.query)),
+      }),
+    );
+  };
+}

@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import { IssueSchema } from './issues';
+import { PublishStatusSchema, HALT_REASONS } from './workflow';
+
+// Request and response shapes of the REST API, defined once: the routes validate with them,
+// /openapi.json is generated from them, and the typed client and the MCP server reuse them.
+
+export const ROLES = ['integration', 'editor', 'operator'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const ContentIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,127}$/,
+    'lowercase letters, digits and `-`, 1–128 characters, starting with a letter or digit',
+  )
+  .describe('Content id chosen by the submitter')
+  .meta({ example: 'spring-launch' });
+
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hex digest');
+const Instant = z.iso.datetime({ offset: true });
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.string().describe('Stable machine-readable code'),
+    message: z.string(),
+    issues: z.array(IssueSchema).optional(),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export const SubmitBodySchema = z
+  .object({
+    id: ContentIdSchema,
+    markdown: z
+      .string()
+      .min(1)
+      .max(262_144)
+      .describe('Markdown with YAML frontmatter (DESIGN.md content contract)')
+      .meta({
+        example:
+          '---\nstatus: ready\nlanguage: en\noutlets: [linkedin]\nscheduled: 2026-12-01T09:00:00Z\nversion: 1\n---\nWe shipped **v2** today. #release\n',
+      }),
+  })
+  .strict();
+export type SubmitBody = z.infer<typeof SubmitBodySchema>;
+
+export const SubmitResultSchema = z
+  .object({
+    id: z.string(),
+    version: z.number().int(),
+    workflowId: z.string(),
+    status: PublishStatusSchema,
+  })
+  .meta({ id: 'SubmitResult' });
+export type SubmitResult = z.infer<typeof SubmitResultSchema>;
+
+export const ApprovalViewSchema = z.object({
+  decision: z.enum(['approved', 'rejected']),
+  actor: z.string(),
+  note: z.string().nullable(),
+  contentHash: Sha256Hex,
+  at: Instant,
+});
+
+export const PublicationViewSchema = z.object({
+  outlet: z.string(),
+  state: z.enum(['intent', 'sending', 'confirmed', 'failed', 'unresolved']),
+  postUrn: z.string().nullable(),
+  url: z.string().nullable(),
+  publishedAt: Instant.nullable(),
+  resolution: z.string().nullable(),
+  lastError: z.string().nullable(),
+});
+
+const SwitchSchema = z.object({ engaged: z.boolean(), reason: z.string().nullable() });
+
+export const ContentViewSchema = z
+  .object({
+    id: z.string(),
+    version: z.number().int(),
+    versions: z.array(z.number().int()).describe('Every stored version of this id, newest first'),
+    workflowId: z.string(),
+    status: PublishStatusSchema,
+    phase: PublishStatusSchema.describe('The step a halted item returns to'),
+    title: z.string(),
+    language: z.string(),
+    outlets: z.array(z.string()),
+    scheduledAt: Instant.nullable(),
+    contentHash: Sha256Hex,
+    submittedBy: z.string(),
+    createdAt: Instant,
+    approvals: z.array(ApprovalViewSchema),
+    publications: z.array(PublicationViewSchema),
+    halt: z
+      .object({ reason: z.enum(HALT_REASONS), message: z.string(), since: Instant })
+      .nullable(),
+    killSwitch: z.object({ item: SwitchSchema, global: SwitchSchema }),
+    lastError: z.object({ type: z.string(), message: z.string(), at: Instant }).nullable(),
+    nextAttemptAt: Instant.nullable(),
+    live: z
+      .boolean()
+      .describe('false when Temporal could not be asked and the status comes from the database'),
+  })
+  .meta({ id: 'Content' });
+export type ContentView = z.infer<typeof ContentViewSchema>;
+
+export const ContentSummarySchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  status: PublishStatusSchema,
+  title: z.string(),
+  language: z.string(),
+  outlets: z.array(z.string()),
+  scheduledAt: Instant.nullable(),
+  submittedBy: z.string(),
+  createdAt: Instant,
+});
+
+export const ListQuerySchema = z.object({
+  status: PublishStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional().describe('`nextCursor` from the previous page'),
+});
+
+export const ContentListSchema = z
+  .object({ items: z.array(ContentSummarySchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'ContentList' });
+
+export const PreviewSchema = z
+  .object({
+    id: z.string(),
+    version: z.number().int(),
+    contentHash: Sha256Hex.describe('Pass it to approve so the approval binds to what you saw'),
+    outlets: z.array(
+      z.object({
+        outlet: z.string(),
+        text: z.string(),
+        length: z.number().int(),
+        limit: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: 'Preview' });
+
+export const VersionQuerySchema = z.object({
+  version: z.coerce.number().int().positive().optional(),
+});
+export const IdParamsSchema = z.object({ id: ContentIdSchema });
+
+export const ApproveBodySchema = z
+  .object({ note: z.string().max(2000).optional(), contentHash: Sha256Hex.optional() })
+  .strict();
+export const RejectBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
+export const RescheduleBodySchema = z
+  .object({
+    scheduled: Instant.describe('ISO 8601 with `Z` or an offset; a naive local time is refused'),
+    zone: z
+      .string()
+      .max(64)
+      .regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/)
+      .optional()
+      .describe('IANA zone the editor used, kept for display'),
+  })
+  .strict();
+
+export const ActionResultSchema = z
+  .object({ id: z.string(), version: z.number().int(), status: PublishStatusSchema })
+  .meta({ id: 'ActionResult' });
+
+export const KillSwitchSchema = z
+  .object({
+    engaged: z.boolean(),
+    reason: z.string().nullable(),
+    updatedBy: z.string(),
+    updatedAt: Instant,
+  })
+  .meta({ id: 'KillSwitch' });
+export const KillSwitchChangeSchema = KillSwitchSchema.extend({
+  signalled: z
+    .number()
+    .int()
+    .describe('Open items told at once; the rest learn before their outlet call'),
+}).meta({ id: 'KillSwitchChange' });
+export const KillSwitchBodySchema = z
+  .object({ engaged: z.boolean(), reason: z.string().trim().min(1).max(500).optional() })
+  .strict()
+  .refine((b) => !b.engaged || b.reason !== undefined, {
+    message: 'a reason is required to engage',
+    path: ['reason'],
+  });
+
+export const AuditQuerySchema = z.object({
+  subject: z.string().min(1).max(200),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
+});
+export const AuditEntrySchema = z.object({
+  id: z.string(),
+  at: Instant,
+  actor: z.string(),
+  action: z.string(),
+  subject: z.string(),
+  workflowId: z.string().nullable(),
+  fromStatus: z.string().nullable(),
+  toStatus: z.string().nullable(),
+  reason: z.string().nullable(),
+  details: z.unknown().nullable(),
+  hash: Sha256Hex,
+});
+export const AuditPageSchema = z
+  .object({ items: z.array(AuditEntrySchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'AuditPage' });

@@ -1,0 +1,11 @@
+// Workflow IDs are derived from business keys, never random (STYLE.md habit 6).
+
+export const TASK_QUEUE_DEFAULT = 'publishing';
+
+export function contentWorkflowId(contentId: string, version: number): string {
+  return `content:${contentId}:v${version}`;
+}
+
+export function publicationKey(workflowId: string, outlet: string): string {
+  return `${workflowId}:${outlet}`;
+}

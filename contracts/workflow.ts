@@ -1,0 +1,208 @@
+import { z } from 'zod';
+
+// Imported by workflow code: zod and types only, no I/O.
+
+export const PUBLISH_STATUSES = [
+  'validating',
+  'draft',
+  'awaiting_approval',
+  'scheduled',
+  'publishing',
+  'published',
+  'rejected',
+  'cancelled',
+  'failed',
+  'halted',
+] as const;
+export const PublishStatusSchema = z.enum(PUBLISH_STATUSES);
+export type PublishStatus = z.infer<typeof PublishStatusSchema>;
+
+export const TERMINAL_STATUSES: readonly PublishStatus[] = [
+  'draft',
+  'published',
+  'rejected',
+  'cancelled',
+  'failed',
+];
+
+/** Why an item is parked. `halted` always carries one of these. */
+export const HALT_REASONS = [
+  'kill_switch',
+  'item_halt',
+  'reauth_required',
+  'outcome_unknown',
+] as const;
+export type HaltReason = (typeof HALT_REASONS)[number];
+
+const isoInstant = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
+const actor = z.string().min(1).max(200);
+
+export const ContentWorkflowInputSchema = z.object({
+  contentId: z.string(),
+  version: z.number().int().positive(),
+  submittedBy: actor,
+});
+export type ContentWorkflowInput = z.infer<typeof ContentWorkflowInputSchema>;
+
+export const ApproveInputSchema = z.object({
+  actor,
+  note: z.string().max(2000).optional(),
+  /** The content hash the editor saw (the preview shows it); refused when no longer current. */
+  contentHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+});
+export type ApproveInput = z.infer<typeof ApproveInputSchema>;
+
+export const RejectInputSchema = z.object({ actor, reason: z.string().min(1).max(2000) });
+export type RejectInput = z.infer<typeof RejectInputSchema>;
+
+export const RescheduleInputSchema = z.object({ actor, scheduledAt: isoInstant });
+export type RescheduleInput = z.infer<typeof RescheduleInputSchema>;
+
+export const HaltInputSchema = z.object({ actor, reason: z.string().min(1).max(500) });
+export type HaltInput = z.infer<typeof HaltInputSchema>;
+
+export const ReleaseInputSchema = z.object({ actor });
+export type ReleaseInput = z.infer<typeof ReleaseInputSchema>;
+
+export const GlobalSwitchInputSchema = z.object({
+  engaged: z.boolean(),
+  reason: z.string().nullable(),
+  actor,
+});
+export type GlobalSwitchInput = z.infer<typeof GlobalSwitchInputSchema>;
+
+export interface ApprovalRecord {
+  decision: 'approved' | 'rejected';
+  actor: string;
+  note: string | null;
+  contentHash: string;
+  at: string;
+}
+
+export interface PublicationRecord {
+  outlet: string;
+  postUrn: string;
+  url: string;
+  publishedAt: string;
+  resolution: PublishResolution;
+}
+
+export interface ErrorRecord {
+  type: string;
+  message: string;
+  at: string;
+}
+
+/** Everything an editor or operator needs to know about one item, as the `status` query returns it. */
+export interface ContentState {
+  contentId: string;
+  version: number;
+  status: PublishStatus;
+  /** The step the item is in when a halt is lifted (`halted` overlays it). */
+  phase: PublishStatus;
+  contentHash: string | null;
+  outlets: string[];
+  scheduledAt: string | null;
+  approvals: ApprovalRecord[];
+  publications: PublicationRecord[];
+  halt: { reason: HaltReason; message: string; since: string } | null;
+  itemSwitch: { engaged: boolean; reason: string | null };
+  globalSwitch: { engaged: boolean; reason: string | null };
+  lastError: ErrorRecord | null;
+  /** When a rate-limited or failed attempt will be retried, if one is waiting. */
+  nextAttemptAt: string | null;
+}
+
+// ---- activities' contracts ----
+
+export interface ContentRef {
+  contentId: string;
+  version: number;
+}
+
+export type ValidateResult =
+  | {
+      ok: true;
+      status: 'draft' | 'ready';
+      contentHash: string;
+      outlets: string[];
+      scheduledAt: string | null;
+      globalSwitch: { engaged: boolean; reason: string | null };
+    }
+  | { ok: false; message: string };
+
+export interface TransitionInput extends ContentRef {
+  workflowId: string;
+  runId: string;
+  /** Position of this transition in the run: makes a retried write idempotent. */
+  seq: number;
+  from: PublishStatus | null;
+  to: PublishStatus;
+  actor: string;
+  reason: string | null;
+  haltReason: string | null;
+  lastError: string | null;
+}
+
+export interface DecisionInput extends ContentRef {
+  requestId: string;
+  decision: 'approved' | 'rejected';
+  actor: string;
+  note: string | null;
+  contentHash: string;
+}
+
+export interface PublishInput extends ContentRef {
+  workflowId: string;
+  outlet: string;
+  contentHash: string;
+  /** Grows with every call the workflow makes; with the attempt number it fences stale workers. */
+  call: number;
+}
+
+export type PublishResolution = 'created' | 'already_recorded' | 'adopted_duplicate' | 'read_back';
+
+export type PublishResult =
+  | {
+      kind: 'published';
+      postUrn: string;
+      url: string;
+      resolution: PublishResolution;
+      publishedAt: string;
+    }
+  | { kind: 'halted'; reason: 'kill_switch' | 'reauth_required'; message: string }
+  | { kind: 'rate_limited'; retryAfterMs: number | null; message: string }
+  | { kind: 'unresolved'; message: string };
+
+/** Failure `type`s raised on purpose; the workflow and the API branch on them. */
+export const FailureType = {
+  ContentInvalid: 'CONTENT_INVALID',
+  ContentChanged: 'CONTENT_CHANGED',
+  OutcomeUnknown: 'OUTCOME_UNKNOWN',
+  Superseded: 'ATTEMPT_SUPERSEDED',
+  DuplicateNotOurs: 'DUPLICATE_POST',
+  Forbidden: 'LINKEDIN_FORBIDDEN',
+  TooLong: 'TOO_LONG',
+  VersionInactive: 'LINKEDIN_VERSION_INACTIVE',
+  Rejected: 'LINKEDIN_REJECTED',
+  ServerError: 'LINKEDIN_5XX',
+  OutletDisabled: 'OUTLET_DISABLED',
+  AccountMissing: 'ACCOUNT_NOT_CONNECTED',
+} as const;
+export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
+
+export const PERMANENT_FAILURES: readonly string[] = [
+  FailureType.ContentInvalid,
+  FailureType.ContentChanged,
+  FailureType.Superseded,
+  FailureType.DuplicateNotOurs,
+  FailureType.Forbidden,
+  FailureType.TooLong,
+  FailureType.VersionInactive,
+  FailureType.Rejected,
+  FailureType.OutletDisabled,
+  FailureType.AccountMissing,
+];

@@ -1,0 +1,142 @@
+import type { Db } from '../../platform/db/client';
+import type { Vault } from '../../platform/crypto/vault';
+import type { LinkedInTokens } from './oauth';
+import { personUrn } from './urns';
+
+type TokenRow = NonNullable<Awaited<ReturnType<Db['linkedinToken']['findFirst']>>>;
+
+export function accountIdFor(sub: string): string {
+  return `li-member-${sub}`;
+}
+
+/**
+ * Stores a connected account's tokens sealed under the current key. A grant without a refresh
+ * token never erases one stored earlier (LinkedIn only sometimes sends it).
+ */
+export async function saveAccount(
+  db: Db,
+  vault: Vault,
+  input: {
+    sub: string;
+    name: string | null;
+    tokens: LinkedInTokens;
+    connectedBy: string;
+    organizationUrn?: string | null;
+  },
+): Promise<{ id: string; memberUrn: string }> {
+  const id = accountIdFor(input.sub);
+  const memberUrn = personUrn(input.sub);
+  const now = Date.now();
+  const access = vault.seal(id, input.tokens.accessToken);
+  const refresh = input.tokens.refreshToken ? vault.seal(id, input.tokens.refreshToken) : null;
+  const existing = await db.linkedinToken.findUnique({ where: { id } });
+  // A refresh token sealed under an older key must be re-sealed under the key the row now names.
+  const keptRefresh =
+    !refresh &&
+    existing?.refreshCiphertext &&
+    existing.refreshNonce &&
+    existing.keyId !== vault.currentKeyId
+      ? vault.seal(
+          id,
+          vault.open(id, {
+            keyId: existing.keyId,
+            nonce: existing.refreshNonce,
+            ciphertext: existing.refreshCiphertext,
+          }),
+        )
+      : null;
+  const refreshFields = refresh ?? keptRefresh;
+  const data = {
+    memberUrn,
+    displayName: input.name,
+    scopes: input.tokens.scopes,
+    keyId: vault.currentKeyId,
+    accessCiphertext: Buffer.from(access.ciphertext),
+    accessNonce: Buffer.from(access.nonce),
+    accessExpiresAt: new Date(now + input.tokens.expiresInSeconds * 1000),
+    status: 'active',
+    connectedBy: input.connectedBy,
+    ...(input.organizationUrn !== undefined ? { organizationUrn: input.organizationUrn } : {}),
+    ...(refreshFields
+      ? {
+          refreshCiphertext: Buffer.from(refreshFields.ciphertext),
+          refreshNonce: Buffer.from(refreshFields.nonce),
+        }
+      : {}),
+    ...(refresh && input.tokens.refreshTokenExpiresInSeconds
+      ? { refreshExpiresAt: new Date(now + input.tokens.refreshTokenExpiresInSeconds * 1000) }
+      : {}),
+  };
+  await db.linkedinToken.upsert({ where: { id }, create: { id, ...data }, update: data });
+  return { id, memberUrn };
+}
+
+export function openAccessToken(vault: Vault, row: TokenRow): string {
+  return vault.open(row.id, {
+    keyId: row.keyId,
+    nonce: row.accessNonce,
+    ciphertext: row.accessCiphertext,
+  });
+}
+
+export function openRefreshToken(vault: Vault, row: TokenRow): string | null {
+  if (!row.refreshCiphertext || !row.refreshNonce) return null;
+  return vault.open(row.id, {
+    keyId: row.keyId,
+    nonce: row.refreshNonce,
+    ciphertext: row.refreshCiphertext,
+  });
+}
+
+/** The account new posts go out as: the most recently connected one. */
+export function currentAccount(db: Db): Promise<TokenRow | null> {
+  return db.linkedinToken.findFirst({ orderBy: { updatedAt: 'desc' } });
+}
+
+/** Re-seals every token not under the current key; returns how many rows moved. */
+export async function rotateTokens(
+  db: Db,
+  vault: Vault,
+): Promise<{ rotated: number; remainingByKey: Record<string, number> }> {
+  let rotated = 0;
+  for (;;) {
+    const rows = await db.linkedinToken.findMany({
+      where: { keyId: { not: vault.currentKeyId } },
+      take: 100,
+    });
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      await db.$transaction(async (tx) => {
+        // Lock the row so a concurrent refresh cannot interleave with the re-seal.
+        const locked = await tx.$queryRaw<
+          { key_id: string }[]
+        >`SELECT key_id FROM linkedin_tokens WHERE id = ${row.id} FOR UPDATE`;
+        if (locked[0]?.key_id === vault.currentKeyId) return;
+        const fresh = await tx.linkedinToken.findUniqueOrThrow({ where: { id: row.id } });
+        const access = vault.seal(row.id, openAccessToken(vault, fresh));
+        const refreshPlain = openRefreshToken(vault, fresh);
+        const refresh = refreshPlain ? vault.seal(row.id, refreshPlain) : null;
+        await tx.linkedinToken.update({
+          where: { id: row.id },
+          data: {
+            keyId: vault.currentKeyId,
+            accessCiphertext: Buffer.from(access.ciphertext),
+            accessNonce: Buffer.from(access.nonce),
+            ...(refresh
+              ? {
+                  refreshCiphertext: Buffer.from(refresh.ciphertext),
+                  refreshNonce: Buffer.from(refresh.nonce),
+                }
+              : {}),
+          },
+        });
+        rotated++;
+      });
+    }
+  }
+  const groups = await db.linkedinToken.groupBy({ by: ['keyId'], _count: { _all: true } });
+  return {
+    rotated,
+    remainingByKey: Object.fromEntries(groups.map((g) => [g.keyId, g._count._all])),
+  };
+}

@@ -1,0 +1,214 @@
+import { FailureType } from '../../contracts/workflow';
+import { appendAudit } from '../../platform/audit';
+import type { Vault } from '../../platform/crypto/vault';
+import type { Db } from '../../platform/db/client';
+import type { Logger } from '../../platform/logger';
+import type { CreateOutcome, Outlet, OutletSession, Prepared, ReadBack } from '../outlet';
+import { currentAccount, openAccessToken, openRefreshToken, saveAccount } from './accounts';
+import type { LinkedInClient } from './client';
+import type { CreatePostOutcome } from './posts';
+import { postUrl } from './urns';
+
+export const REAUTH_MESSAGE = 'LinkedIn account must be re-authorized';
+const REFRESH_LOCK_NAMESPACE = 7_734_002;
+
+export interface LinkedInOutletDeps {
+  db: Db;
+  vault: Vault;
+  client: LinkedInClient;
+  log: Logger;
+  linkedinVersion: string;
+}
+
+/** LinkedIn as an Outlet: tokens are fetched and opened here, inside the activity, never passed in. */
+export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
+  const { db, vault, client, log } = deps;
+
+  async function markReauth(accountId: string, reason: string): Promise<void> {
+    const changed = await db.linkedinToken.updateMany({
+      where: { id: accountId, status: 'active' },
+      data: { status: 'reauth_required' },
+    });
+    if (changed.count > 0) {
+      log.warn({ accountId, reason }, REAUTH_MESSAGE);
+      await appendAudit(db, {
+        actor: 'system',
+        action: 'linkedin.reauth_required',
+        subject: accountId,
+        reason,
+      });
+    }
+  }
+
+  /** One refresh at a time per account (advisory lock); a second caller reuses the first's result. */
+  async function refresh(accountId: string, staleAccessToken: string): Promise<boolean> {
+    const outcome = await db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${REFRESH_LOCK_NAMESPACE}, hashtext(${accountId}))`;
+        const row = await tx.linkedinToken.findUnique({ where: { id: accountId } });
+        if (!row) return false;
+        if (row.status === 'active' && openAccessToken(vault, row) !== staleAccessToken)
+          return true;
+        const refreshToken = openRefreshToken(vault, row);
+        if (!refreshToken || (row.refreshExpiresAt && row.refreshExpiresAt.getTime() < Date.now()))
+          return false;
+        const result = await client.refresh(refreshToken);
+        if (!result.ok) {
+          log.warn({ accountId, error: result.error.code }, 'LinkedIn token refresh failed');
+          return false;
+        }
+        const sub = row.memberUrn.replace('urn:li:person:', '');
+        await saveAccount(tx as unknown as Db, vault, {
+          sub,
+          name: row.displayName,
+          tokens: result.tokens,
+          connectedBy: row.connectedBy,
+        });
+        return 'refreshed' as const;
+      },
+      { timeout: 30_000 },
+    );
+    if (outcome === 'refreshed') {
+      await appendAudit(db, {
+        actor: 'system',
+        action: 'linkedin.token_refreshed',
+        subject: accountId,
+      });
+    }
+    return outcome !== false;
+  }
+
+  function session(
+    accountId: string,
+    authorUrn: string,
+    accessToken: string,
+    scopes: string[],
+  ): OutletSession {
+    let token = accessToken;
+    return {
+      accountId,
+      authorUrn,
+      async create(commentary) {
+        return toCreateOutcome(
+          await client.createPost({ accessToken: token, author: authorUrn, commentary }),
+          deps,
+        );
+      },
+      async findPost(commentary, since): Promise<ReadBack> {
+        if (!scopes.includes('r_member_social') && !scopes.includes('r_organization_social')) {
+          return { kind: 'cannot_read', message: 'the token has no read scope (share-only app)' };
+        }
+        const found = await client.findPostsByAuthor({
+          accessToken: token,
+          author: authorUrn,
+          count: 20,
+        });
+        if (found.kind !== 'found')
+          return { kind: 'cannot_read', message: `read-back failed: ${found.kind}` };
+        const match = found.posts.find(
+          (p) =>
+            p.commentary === commentary &&
+            (p.createdAt === undefined || p.createdAt >= since.getTime()),
+        );
+        return match ? { kind: 'found', urn: match.id } : { kind: 'not_found' };
+      },
+      async refresh() {
+        const ok = await refresh(accountId, token);
+        if (ok) {
+          const row = await db.linkedinToken.findUniqueOrThrow({ where: { id: accountId } });
+          token = openAccessToken(vault, row);
+        }
+        return ok;
+      },
+      markReauthRequired: (reason) => markReauth(accountId, reason),
+    };
+  }
+
+  return {
+    name: 'linkedin',
+    postUrl,
+    async prepare(): Promise<Prepared> {
+      const row = await currentAccount(db);
+      if (!row)
+        return {
+          ok: false,
+          reason: 'reauth_required',
+          message: 'no LinkedIn account is connected',
+        };
+      if (row.status !== 'active')
+        return { ok: false, reason: 'reauth_required', message: REAUTH_MESSAGE };
+      const orgFlag = await db.outletFeatureFlag.findUnique({
+        where: { outlet_flag: { outlet: 'linkedin', flag: 'organization_posting' } },
+      });
+      // Organization posts need the Community Management API gate and its scope; else post as the member.
+      const asOrganization = Boolean(
+        orgFlag?.enabled && row.organizationUrn && row.scopes.includes('w_organization_social'),
+      );
+      const author = asOrganization ? (row.organizationUrn as string) : row.memberUrn;
+      let accessToken = openAccessToken(vault, row);
+      if (row.accessExpiresAt.getTime() <= Date.now()) {
+        if (!(await refresh(row.id, accessToken))) {
+          await markReauth(row.id, 'access token expired and no refresh token');
+          return { ok: false, reason: 'reauth_required', message: REAUTH_MESSAGE };
+        }
+        accessToken = openAccessToken(
+          vault,
+          await db.linkedinToken.findUniqueOrThrow({ where: { id: row.id } }),
+        );
+      }
+      return { ok: true, session: session(row.id, author, accessToken, row.scopes) };
+    },
+  };
+}
+
+function toCreateOutcome(outcome: CreatePostOutcome, deps: LinkedInOutletDeps): CreateOutcome {
+  switch (outcome.kind) {
+    case 'created':
+    case 'created_unnamed':
+    case 'duplicate':
+      return outcome;
+    case 'too_long':
+      return { kind: 'permanent', type: FailureType.TooLong, message: outcome.message };
+    case 'unauthorized':
+      return { kind: 'unauthorized', message: `token ${outcome.reason}` };
+    case 'forbidden':
+      return {
+        kind: 'permanent',
+        type: FailureType.Forbidden,
+        message: `LinkedIn refused: missing permission ${outcome.permission}`,
+      };
+    case 'version_inactive':
+      deps.log.error(
+        { setting: 'LINKEDIN_VERSION', value: deps.linkedinVersion },
+        'LinkedIn API version is not active',
+      );
+      return {
+        kind: 'permanent',
+        type: FailureType.VersionInactive,
+        message: `LINKEDIN_VERSION=${deps.linkedinVersion} is not active at LinkedIn (${outcome.message}); set a current YYYYMM`,
+      };
+    case 'version_missing':
+      return {
+        kind: 'permanent',
+        type: FailureType.VersionInactive,
+        message: 'LinkedIn says the version header is missing',
+      };
+    case 'rate_limited':
+      return {
+        kind: 'rate_limited',
+        retryAfterMs: outcome.retryAfterMs ?? null,
+        message: 'LinkedIn rate limit reached',
+      };
+    case 'rejected':
+      return {
+        kind: 'permanent',
+        type: FailureType.Rejected,
+        message: `LinkedIn rejected the post (${outcome.status}${outcome.code ? ` ${outcome.code}` : ''}): ${outcome.message}`,
+      };
+    case 'unknown':
+      return {
+        kind: 'unknown',
+        message: `${outcome.reason}${outcome.status ? ` ${outcome.status}` : ''}${outcome.snippet ? `: ${outcome.snippet}` : ''}`,
+      };
+  }
+}

@@ -1,0 +1,55 @@
+import type { FailureTypeName } from '../contracts/workflow';
+
+/** What one create call on an outlet came to, in terms the publish activity can act on. */
+export type CreateOutcome =
+  | { kind: 'created'; urn: string }
+  /** Created, but the answer did not name the post. */
+  | { kind: 'created_unnamed' }
+  /** The outlet already holds this text and names the earlier post. */
+  | { kind: 'duplicate'; urn: string }
+  | { kind: 'unauthorized'; message: string }
+  | { kind: 'rate_limited'; retryAfterMs: number | null; message: string }
+  | { kind: 'permanent'; type: FailureTypeName; message: string }
+  /** The post may or may not exist: timeout, reset, 5xx, a malformed answer. */
+  | { kind: 'unknown'; message: string };
+
+export type ReadBack =
+  | { kind: 'found'; urn: string }
+  | { kind: 'not_found' }
+  /** The account's scopes do not allow reading posts back (share-only apps). */
+  | { kind: 'cannot_read'; message: string };
+
+/** An account ready to post, with its token held inside (never returned to callers). */
+export interface OutletSession {
+  readonly accountId: string;
+  readonly authorUrn: string;
+  create(commentary: string): Promise<CreateOutcome>;
+  /** Looks for a post of this account with this text, created at or after `since`. */
+  findPost(commentary: string, since: Date): Promise<ReadBack>;
+  /** Tries to renew an expired token once; false when the account must be re-authorized. */
+  refresh(): Promise<boolean>;
+  markReauthRequired(reason: string): Promise<void>;
+}
+
+export type Prepared =
+  { ok: true; session: OutletSession } | { ok: false; reason: 'reauth_required'; message: string };
+
+/** A place posts go to. LinkedIn is the first; the publish activity only knows this contract. */
+export interface Outlet {
+  readonly name: string;
+  prepare(): Promise<Prepared>;
+  postUrl(urn: string): string;
+}
+
+/** Stands in for an outlet whose credentials are not configured: items park instead of failing. */
+export function unconfiguredOutlet(
+  name: string,
+  message: string,
+  postUrl: (urn: string) => string,
+): Outlet {
+  return {
+    name,
+    postUrl,
+    prepare: async () => ({ ok: false, reason: 'reauth_required', message }),
+  };
+}

@@ -1,0 +1,146 @@
+import type { z } from 'zod';
+import type { AuditPageSchema, ContentListSchema, PreviewSchema } from '../contracts/api';
+import type { PublishStatus } from '../contracts/workflow';
+import type { PublishingDeps } from './deps';
+import { AppError, ErrorCode, notFound } from './errors';
+import { toAppError } from './temporal-errors';
+
+interface Cursor {
+  t: string;
+  id: string;
+  v: number;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(raw: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (
+      typeof c.t === 'string' &&
+      !Number.isNaN(Date.parse(c.t)) &&
+      typeof c.id === 'string' &&
+      Number.isInteger(c.v)
+    ) {
+      return c as Cursor;
+    }
+  } catch {
+    // fall through
+  }
+  throw new AppError(ErrorCode.BadRequest, 'cursor is not one this API returned');
+}
+
+/** Newest first; the cursor is the last row's (created_at, id, version), so pages never overlap. */
+export async function listContent(
+  deps: PublishingDeps,
+  query: { status?: PublishStatus | undefined; limit: number; cursor?: string | undefined },
+): Promise<z.infer<typeof ContentListSchema>> {
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  try {
+    const rows = await deps.db.content.findMany({
+      where: {
+        ...(query.status ? { status: query.status } : {}),
+        ...(after
+          ? {
+              OR: [
+                { createdAt: { lt: new Date(after.t) } },
+                { createdAt: new Date(after.t), contentId: { gt: after.id } },
+                { createdAt: new Date(after.t), contentId: after.id, version: { lt: after.v } },
+              ],
+            }
+          : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { contentId: 'asc' }, { version: 'desc' }],
+      take: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => ({
+        id: r.contentId,
+        version: r.version,
+        status: r.status as PublishStatus,
+        title: r.title,
+        language: r.language,
+        outlets: r.outlets,
+        scheduledAt: r.scheduledAt?.toISOString() ?? null,
+        submittedBy: r.submittedBy,
+        createdAt: r.createdAt.toISOString(),
+      })),
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeCursor({ t: last.createdAt.toISOString(), id: last.contentId, v: last.version })
+          : null,
+    };
+  } catch (err) {
+    return toAppError(err);
+  }
+}
+
+export async function previewContent(
+  deps: PublishingDeps,
+  id: string,
+  version?: number,
+): Promise<z.infer<typeof PreviewSchema>> {
+  try {
+    const row = await deps.db.content.findFirst({
+      where: { contentId: id, ...(version !== undefined ? { version } : {}) },
+      orderBy: { version: 'desc' },
+      select: { contentId: true, version: true, contentHash: true, rendered: true },
+    });
+    if (!row) throw notFound(`content ${id}`);
+    const rendered = row.rendered as Record<string, { text: string; length: number }>;
+    return {
+      id: row.contentId,
+      version: row.version,
+      contentHash: row.contentHash,
+      outlets: Object.entries(rendered).map(([outlet, r]) => ({
+        outlet,
+        text: r.text,
+        length: r.length,
+        limit: OUTLET_LIMIT[outlet] ?? 3000,
+      })),
+    };
+  } catch (err) {
+    return toAppError(err);
+  }
+}
+
+const OUTLET_LIMIT: Record<string, number> = { linkedin: 3000 };
+
+export async function listAudit(
+  deps: PublishingDeps,
+  query: { subject: string; limit: number; cursor?: string | undefined },
+): Promise<z.infer<typeof AuditPageSchema>> {
+  try {
+    const rows = await deps.db.audit.findMany({
+      where: {
+        subject: query.subject,
+        ...(query.cursor ? { id: { lt: BigInt(query.cursor) } } : {}),
+      },
+      orderBy: { id: 'desc' },
+      take: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    return {
+      items: page.map((r) => ({
+        id: r.id.toString(),
+        at: r.at.toISOString(),
+        actor: r.actor,
+        action: r.action,
+        subject: r.subject,
+        workflowId: r.workflowId,
+        fromStatus: r.fromStatus,
+        toStatus: r.toStatus,
+        reason: r.reason,
+        details: r.details ?? null,
+        hash: r.hash,
+      })),
+      nextCursor: rows.length > query.limit ? (page.at(-1)?.id.toString() ?? null) : null,
+    };
+  } catch (err) {
+    return toAppError(err);
+  }
+}

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../api/app';
+import type { Role } from '../../contracts/api';
+import { createApiKey } from '../../platform/api-keys';
+import { vaultFrom } from '../../platform/crypto/keyring';
+import { publishingDeps } from './content';
+import { uniqueId, type Stack } from './stack';
+
+export type Keys = Record<Role, string>;
+
+export async function createKeys(stack: Stack): Promise<Keys> {
+  const keys = {} as Keys;
+  for (const role of ['integration', 'editor', 'operator'] as const) {
+    keys[role] = (await createApiKey(stack.db, uniqueId(role), role)).key;
+  }
+  return keys;
+}
+
+export async function buildTestApp(stack: Stack, options: { rateLimitPerMinute?: number } = {}): Promise<FastifyInstance> {
+  const app = await buildApp({
+    log: stack.log,
+    publishing: publishingDeps(stack),
+    linkedin: stack.linkedin,
+    vault: vaultFrom(stack.config),
+    readiness: [
+      { name: 'postgres', check: async () => void (await stack.db.$queryRaw`SELECT 1`) },
+      { name: 'temporal', check: async () => void (await stack.temporal.connection.workflowService.getSystemInfo({})) },
+    ],
+    ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+  });
+  await app.ready();
+  return app;
+}
+
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });

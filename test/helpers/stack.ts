@@ -1,0 +1,157 @@
+// Real parts for integration tests: the Postgres database and Temporal server `npm test` started,
+// a worker on a task queue of its own, and the LinkedIn stand-in with a connected account.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities';
+import { createLinkedInClient, type LinkedInClient } from '../../outlets/linkedin';
+import { saveAccount } from '../../outlets/linkedin/accounts';
+import { createLinkedInOutlet } from '../../outlets/linkedin/outlet';
+import { loadConfig, type Config } from '../../platform/config';
+import { vaultFrom } from '../../platform/crypto/keyring';
+import { createDb, type Db } from '../../platform/db/client';
+import { createLogger, type Logger } from '../../platform/logger';
+import { bundleWorkflows, createWorker } from '../../worker/create-worker';
+import { startLinkedInStandIn, type StandIn, type StandInOptions } from '../standin/linkedin';
+
+export const TEST_LINKEDIN_VERSION = '202609';
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATABASE_URL: process.env.DATABASE_URL,
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
+    TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    LINKEDIN_VERSION: TEST_LINKEDIN_VERSION,
+    ...overrides,
+  });
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+let bundle: Promise<WorkflowBundle> | undefined;
+/** Bundling takes a second or two: once per test file. */
+export function sharedBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflows();
+  return bundle;
+}
+
+export interface Stack {
+  config: Config;
+  db: Db;
+  log: Logger;
+  temporal: Client;
+  standIn: StandIn;
+  linkedin: LinkedInClient;
+  accountId: string;
+  taskQueue: string;
+  startWorker(overrides?: Partial<ActivityDeps>): Promise<RunningWorker>;
+  close(): Promise<void>;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  standIn?: StandInOptions;
+  scopes?: string[];
+  /** Connect a LinkedIn account (default true). */
+  connectAccount?: boolean;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const standIn = await startLinkedInStandIn({ activeVersions: [TEST_LINKEDIN_VERSION], ...options.standIn });
+  const config = testConfig({
+    LINKEDIN_API_BASE: standIn.url,
+    LINKEDIN_OAUTH_BASE: `${standIn.url}/oauth/v2`,
+    LINKEDIN_CLIENT_ID: standIn.client.clientId,
+    LINKEDIN_CLIENT_SECRET: standIn.client.clientSecret,
+    LINKEDIN_REDIRECT_URI: standIn.client.redirectUris[0] ?? '',
+  });
+  const log = createLogger({ level: config.LOG_LEVEL, name: 'test', pretty: false });
+  const db = createDb(config.DATABASE_URL, { max: 5 });
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const vault = vaultFrom(config);
+  const linkedin = createLinkedInClient({
+    apiBase: config.LINKEDIN_API_BASE,
+    oauthBase: config.LINKEDIN_OAUTH_BASE,
+    version: config.LINKEDIN_VERSION,
+    clientId: standIn.client.clientId,
+    clientSecret: standIn.client.clientSecret,
+    redirectUri: config.LINKEDIN_REDIRECT_URI ?? '',
+    requestTimeoutMs: 5_000,
+  });
+  let accountId = '';
+  if (options.connectAccount !== false) {
+    const token = await standIn.issueToken({ scopes: options.scopes ?? ['openid', 'profile', 'w_member_social'] });
+    const saved = await saveAccount(db, vault, {
+      sub: standIn.member.sub,
+      name: standIn.member.name,
+      tokens: { accessToken: token.accessToken, expiresInSeconds: 5_183_999, scopes: options.scopes ?? ['openid', 'profile', 'w_member_social'] },
+      connectedBy: 'test',
+    });
+    accountId = saved.id;
+  }
+  const taskQueue = uniqueId('tq');
+  const workers: RunningWorker[] = [];
+
+  return {
+    config,
+    db,
+    log,
+    temporal,
+    standIn,
+    linkedin,
+    accountId,
+    taskQueue,
+    async startWorker(overrides = {}) {
+      const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+      const outlet = createLinkedInOutlet({ db, vault, client: linkedin, log, linkedinVersion: config.LINKEDIN_VERSION });
+      const worker = await createWorker({
+        connection: nativeConnection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue,
+        workflowBundle: await sharedBundle(),
+        activities: { db, outlets: { linkedin: outlet }, ...overrides },
+      });
+      const running = worker.run();
+      const handle: RunningWorker = {
+        worker,
+        async stop() {
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await running;
+          await nativeConnection.close();
+        },
+      };
+      workers.push(handle);
+      return handle;
+    },
+    async close() {
+      for (const w of workers) await w.stop();
+      await connection.close();
+      await db.$disconnect();
+      await standIn.close();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined) or the time runs out. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}

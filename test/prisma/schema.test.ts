@@ -1,0 +1,245 @@
+// Proves prisma/schema.prisma describes the tables the SQL migrations create: every model is
+// created, read, updated and deleted through the generated client on a freshly migrated database.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { PrismaPg } from '@prisma/adapter-pg';
+
+import { PrismaClient } from '../../generated/prisma/client';
+import { migrate, withScratchDatabase } from '../../platform/db/migrations';
+import { adminUrl, migrationsDir } from '../platform/db/fixtures';
+
+const hex = (char: string): string => char.repeat(64);
+const bytes = (length: number, fill: number): Uint8Array<ArrayBuffer> =>
+  new Uint8Array(length).fill(fill);
+
+/** A freshly migrated database of the test's own, reached through the generated client. */
+function withPrisma(work: (prisma: PrismaClient) => Promise<void>): Promise<void> {
+  return withScratchDatabase(adminUrl, 'stargue_test', async ({ url }) => {
+    await migrate(url, { migrationsDir });
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    try {
+      await work(prisma);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+}
+
+describe('prisma/schema.prisma against the migrated database', () => {
+  it('when content and its dependants go through the client, then they are created, read, updated and deleted', () =>
+    withPrisma(async (prisma) => {
+      const key = { contentId: 'schema-test', version: 1 };
+      const created = await prisma.content.create({
+        data: {
+          ...key,
+          workflowId: 'content:schema-test:v1',
+          sourceHash: hex('a'),
+          markdown: '# Hello',
+          status: 'awaiting_approval',
+          language: 'en-GB',
+          outlets: ['linkedin'],
+          sanitize: true,
+          scheduledAt: new Date('2026-03-29T01:30:00Z'),
+          scheduledZone: 'Europe/Paris',
+          contentHash: hex('b'),
+          rendered: { linkedin: { text: 'Hello', length: 5 } },
+          title: 'Hello',
+          submittedBy: 'integration:test',
+        },
+      });
+      assert.equal(created.scheduledZone, 'Europe/Paris');
+      assert.deepEqual(created.rendered, { linkedin: { text: 'Hello', length: 5 } });
+
+      const approval = await prisma.approval.create({
+        data: {
+          ...key,
+          decision: 'approved',
+          actor: 'editor:ada',
+          contentHash: hex('b'),
+          requestId: 'u1',
+        },
+      });
+      const publication = await prisma.publication.create({
+        data: {
+          ...key,
+          idempotencyKey: 'content:schema-test:v1/linkedin',
+          outlet: 'linkedin',
+          state: 'intent',
+          commentaryHash: hex('c'),
+        },
+      });
+      const metric = await prisma.metric.create({
+        data: {
+          publicationId: publication.id,
+          checkpoint: '1h',
+          status: 'collected',
+          impressions: 3,
+        },
+      });
+
+      const read = await prisma.content.findUniqueOrThrow({
+        where: { contentId_version: key },
+        include: { approvals: true, publications: { include: { metrics: true } } },
+      });
+      assert.equal(read.approvals[0]?.id, approval.id);
+      assert.equal(typeof approval.id, 'bigint');
+      assert.equal(read.publications[0]?.metrics[0]?.impressions, 3);
+
+      const updated = await prisma.content.update({
+        where: { contentId_version: key },
+        data: { status: 'scheduled', scheduledZone: 'America/New_York' },
+      });
+      assert.equal(updated.scheduledZone, 'America/New_York');
+      await prisma.approval.update({ where: { id: approval.id }, data: { note: 'fine' } });
+      const confirmed = await prisma.publication.update({
+        where: { id: publication.id },
+        data: { state: 'confirmed', postUrn: 'urn:li:share:1', attempt: { increment: 1 } },
+      });
+      assert.equal(confirmed.attempt, 1);
+      await prisma.metric.update({ where: { id: metric.id }, data: { reactions: 2 } });
+
+      await prisma.metric.delete({ where: { id: metric.id } });
+      await prisma.publication.delete({ where: { id: publication.id } });
+      await prisma.approval.delete({ where: { id: approval.id } });
+      await prisma.content.delete({ where: { contentId_version: key } });
+      assert.equal(await prisma.content.count(), 0);
+    }));
+
+  it('when a LinkedIn token is stored, then ciphertext and nonces come back byte for byte', () =>
+    withPrisma(async (prisma) => {
+      const created = await prisma.linkedinToken.create({
+        data: {
+          id: 'acct-1',
+          memberUrn: 'urn:li:person:abc',
+          scopes: ['openid', 'w_member_social'],
+          keyId: 'k1',
+          accessCiphertext: bytes(40, 7),
+          accessNonce: bytes(24, 1),
+          accessExpiresAt: new Date('2026-05-01T00:00:00Z'),
+          connectedBy: 'operator:test',
+        },
+      });
+      assert.equal(created.status, 'active');
+
+      const read = await prisma.linkedinToken.findUniqueOrThrow({
+        where: { memberUrn: 'urn:li:person:abc' },
+      });
+      assert.deepEqual(Buffer.from(read.accessNonce), Buffer.alloc(24, 1));
+      assert.deepEqual(Buffer.from(read.accessCiphertext), Buffer.alloc(40, 7));
+
+      const updated = await prisma.linkedinToken.update({
+        where: { id: 'acct-1' },
+        data: {
+          refreshCiphertext: bytes(40, 9),
+          refreshNonce: bytes(24, 2),
+          status: 'reauth_required',
+        },
+      });
+      assert.deepEqual(Buffer.from(updated.refreshNonce ?? []), Buffer.alloc(24, 2));
+
+      await prisma.linkedinToken.delete({ where: { id: 'acct-1' } });
+      assert.equal(await prisma.linkedinToken.count(), 0);
+    }));
+
+  it('when an audit entry is written, then it reads back and the trigger refuses update and delete', () =>
+    withPrisma(async (prisma) => {
+      const entry = await prisma.audit.create({
+        data: {
+          actor: 'operator:test',
+          action: 'kill_switch.engaged',
+          subject: 'kill-switch',
+          details: { reason: 'test' },
+          dedupeKey: 'audit-test-1',
+          prevHash: hex('0'),
+          hash: hex('d'),
+        },
+      });
+      const read = await prisma.audit.findUniqueOrThrow({ where: { hash: hex('d') } });
+      assert.equal(read.id, entry.id);
+      assert.deepEqual(read.details, { reason: 'test' });
+
+      await assert.rejects(
+        prisma.audit.update({ where: { id: entry.id }, data: { reason: 'rewritten' } }),
+        /append-only/,
+      );
+      await assert.rejects(prisma.audit.delete({ where: { id: entry.id } }), /append-only/);
+      await assert.rejects(prisma.audit.deleteMany({}), /append-only/);
+
+      const unchanged = await prisma.audit.findUniqueOrThrow({ where: { id: entry.id } });
+      assert.equal(unchanged.reason, null);
+    }));
+
+  it('when feature flags and the kill switch go through the client, then they behave as rows', () =>
+    withPrisma(async (prisma) => {
+      const seeded = await prisma.outletFeatureFlag.findMany({ orderBy: { flag: 'asc' } });
+      assert.deepEqual(
+        seeded.map((flag) => [flag.outlet, flag.flag, flag.enabled]),
+        [
+          ['linkedin', 'member_posting', true],
+          ['linkedin', 'organization_posting', false],
+        ],
+      );
+      const flagKey = { outlet_flag: { outlet: 'linkedin', flag: 'test_flag' } };
+      await prisma.outletFeatureFlag.create({
+        data: { outlet: 'linkedin', flag: 'test_flag', enabled: false, updatedBy: 'test' },
+      });
+      const flipped = await prisma.outletFeatureFlag.update({
+        where: flagKey,
+        data: { enabled: true },
+      });
+      assert.equal(flipped.enabled, true);
+      await prisma.outletFeatureFlag.delete({ where: flagKey });
+
+      const initial = await prisma.killSwitch.findUniqueOrThrow({ where: { id: 1 } });
+      assert.equal(initial.engaged, false);
+      await prisma.killSwitch.delete({ where: { id: 1 } });
+      const recreated = await prisma.killSwitch.create({ data: { updatedBy: 'test' } });
+      assert.deepEqual([recreated.id, recreated.engaged], [1, false]);
+      const engaged = await prisma.killSwitch.update({
+        where: { id: 1 },
+        data: { engaged: true, reason: 'incident', updatedBy: 'operator:test' },
+      });
+      assert.equal(engaged.reason, 'incident');
+      await assert.rejects(prisma.killSwitch.create({ data: { id: 2, updatedBy: 'test' } }));
+    }));
+
+  it('when an API key and its OAuth states go through the client, then they round-trip and cascade', () =>
+    withPrisma(async (prisma) => {
+      const apiKey = await prisma.apiKey.create({
+        data: { name: 'schema-test', role: 'operator', keyHash: hex('e'), prefix: 'stg_abcd' },
+      });
+      assert.match(apiKey.id, /^[0-9a-f-]{36}$/);
+      const state = await prisma.oauthState.create({
+        data: {
+          stateHash: hex('f'),
+          apiKeyId: apiKey.id,
+          scopes: ['openid'],
+          expiresAt: new Date(Date.now() + 600_000),
+        },
+      });
+
+      const read = await prisma.oauthState.findUniqueOrThrow({
+        where: { stateHash: state.stateHash },
+      });
+      assert.equal(read.apiKeyId, apiKey.id);
+      await prisma.oauthState.update({
+        where: { stateHash: state.stateHash },
+        data: { usedAt: new Date() },
+      });
+      await prisma.apiKey.update({ where: { id: apiKey.id }, data: { lastUsedAt: new Date() } });
+
+      await prisma.oauthState.delete({ where: { stateHash: state.stateHash } });
+      await prisma.oauthState.create({
+        data: {
+          stateHash: hex('9'),
+          apiKeyId: apiKey.id,
+          scopes: [],
+          expiresAt: new Date(Date.now() + 600_000),
+        },
+      });
+      await prisma.apiKey.delete({ where: { id: apiKey.id } });
+      assert.equal(await prisma.apiKey.count(), 0);
+      assert.equal(await prisma.oauthState.count(), 0, 'deleting the key removes its states');
+    }));
+});

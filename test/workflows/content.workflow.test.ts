@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { contentWorkflowId } from '../../contracts/ids';
+import type { ContentState } from '../../contracts/workflow';
+import { approveContent, cancelContent, rejectContent, rescheduleContent } from '../../publishing/decisions';
+import { setKillSwitch } from '../../publishing/kill-switch';
+import { AppError } from '../../publishing/errors';
+import { statusQuery } from '../../workflows/content.workflow';
+import { EDITOR, inSeconds, post, publishingDeps, submit } from '../helpers/content';
+import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
+
+const OPERATOR = { name: 'olga', role: 'operator', keyId: '00000000-0000-4000-8000-000000000003' };
+
+describe('content workflow on a real Temporal server and Postgres', () => {
+  let stack: Stack;
+
+  before(async () => {
+    stack = await startStack();
+    await stack.startWorker();
+  });
+  after(async () => {
+    await setKillSwitch(publishingDeps(stack), OPERATOR, { engaged: false });
+    await stack.close();
+  });
+
+  const status = (id: string, version = 1): Promise<ContentState> =>
+    stack.temporal.workflow.getHandle(contentWorkflowId(id, version)).query(statusQuery);
+
+  const reaches = (id: string, wanted: ContentState['status'], timeoutMs = 20_000): Promise<ContentState> =>
+    eventually(
+      async () => {
+        const s = await status(id);
+        return s.status === wanted ? s : undefined;
+      },
+      timeoutMs,
+      `${id} to be ${wanted}`,
+    );
+
+  const ledgerFor = async (text: string) => (await stack.standIn.ledger()).filter((p) => p.commentary.includes(text));
+
+  it('when an item is submitted and approved without a schedule, then it is published once with its URN', async () => {
+    const id = uniqueId('plain');
+    const marker = uniqueId('m');
+    await submit(stack, id, post({ body: `Launch day ${marker}` }));
+    await reaches(id, 'awaiting_approval');
+    const approved = await approveContent(publishingDeps(stack), EDITOR, { id }, { note: 'looks good' });
+    assert.notEqual(approved.status, 'awaiting_approval');
+    const done = await reaches(id, 'published');
+    assert.equal(done.publications.length, 1);
+    assert.match(done.publications[0]?.postUrn ?? '', /^urn:li:share:\d+$/);
+    const ledger = await ledgerFor(marker);
+    assert.equal(ledger.length, 1);
+    assert.equal(ledger[0]?.urn, done.publications[0]?.postUrn);
+    const row = await stack.db.publication.findFirstOrThrow({ where: { contentId: id } });
+    assert.equal(row.state, 'confirmed');
+    assert.equal(row.postUrn, ledger[0]?.urn);
+    const approval = await stack.db.approval.findFirstOrThrow({ where: { contentId: id } });
+    assert.equal(approval.actor, EDITOR.name);
+    assert.equal(approval.contentHash, done.contentHash);
+  });
+
+  it('when an item is rejected, then it ends rejected and nothing is posted', async () => {
+    const id = uniqueId('rejected');
+    const marker = uniqueId('m');
+    await submit(stack, id, post({ body: `Not this one ${marker}` }));
+    await reaches(id, 'awaiting_approval');
+    await rejectContent(publishingDeps(stack), EDITOR, { id }, { reason: 'off-brand' });
+    const done = await reaches(id, 'rejected');
+    assert.equal(done.approvals.at(-1)?.decision, 'rejected');
+    assert.equal((await ledgerFor(marker)).length, 0);
+    await assert.rejects(approveContent(publishingDeps(stack), EDITOR, { id }, {}), (err: unknown) => err instanceof AppError && err.status === 409);
+  });
+
+  it('when a draft is submitted, then it ends as draft without asking for approval', async () => {
+    const id = uniqueId('draft');
+    await submit(stack, id, post({ status: 'draft' }));
+    const done = await reaches(id, 'draft');
+    assert.equal(done.approvals.length, 0);
+  });
+
+  it('when the schedule is in the past at approval, then it publishes promptly', async () => {
+    const id = uniqueId('past');
+    const marker = uniqueId('m');
+    await submit(stack, id, post({ scheduled: '2020-01-01T09:00:00Z', body: `Late ${marker}` }));
+    await reaches(id, 'awaiting_approval');
+    await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+    await reaches(id, 'published');
+    assert.equal((await ledgerFor(marker)).length, 1);
+  });
+
+  it('when rescheduled later then earlier, then it publishes once, not before the last accepted time', async () => {
+    const id = uniqueId('resched');
+    const marker = uniqueId('m');
+    await submit(stack, id, post({ scheduled: inSeconds(3600), body: `Moved ${marker}` }));
+    await reaches(id, 'awaiting_approval');
+    await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+    await reaches(id, 'scheduled');
+    await rescheduleContent(publishingDeps(stack), EDITOR, { id }, { scheduled: inSeconds(7200) });
+    assert.equal((await status(id)).status, 'scheduled');
+    const target = inSeconds(3);
+    await rescheduleContent(publishingDeps(stack), EDITOR, { id }, { scheduled: target });
+    const done = await reaches(id, 'published');
+    const [posted] = await ledgerFor(marker);
+    assert.ok(posted, 'posted');
+    assert.ok(posted.createdAt >= Date.parse(target), 'never early');
+    assert.equal(done.scheduledAt, new Date(target).toISOString());
+    await assert.rejects(
+      rescheduleContent(publishingDeps(stack), EDITOR, { id }, { scheduled: inSeconds(60) }),
+      (err: unknown) => err instanceof AppError && err.status === 409,
+    );
+  });
+
+  it('when cancelled while awaiting approval or while sleeping, then it ends cancelled with no post', async () => {
+    for (const approve of [false, true]) {
+      const id = uniqueId('cancel');
+      const marker = uniqueId('m');
+      await submit(stack, id, post({ scheduled: inSeconds(3600), body: `Cancelled ${marker}` }));
+      await reaches(id, 'awaiting_approval');
+      if (approve) {
+        await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+        await reaches(id, 'scheduled');
+      }
+      const result = await cancelContent(publishingDeps(stack), EDITOR, { id });
+      assert.equal(result.status, 'cancelled');
+      const row = await stack.db.content.findFirstOrThrow({ where: { contentId: id } });
+      assert.equal(row.status, 'cancelled');
+      const audit = await stack.db.audit.findFirst({ where: { subject: id, toStatus: 'cancelled' } });
+      assert.ok(audit, 'cancellation audited');
+      assert.equal((await ledgerFor(marker)).length, 0);
+    }
+  });
+
+  it('when the kill switch is engaged before the due time, then nothing is published until it is released, then once', async () => {
+    const id = uniqueId('killed');
+    const marker = uniqueId('m');
+    await submit(stack, id, post({ scheduled: inSeconds(4), body: `Halted ${marker}` }));
+    await reaches(id, 'awaiting_approval');
+    await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+    await setKillSwitch(publishingDeps(stack), OPERATOR, { engaged: true, reason: 'brand incident' });
+    const halted = await reaches(id, 'halted', 5_000);
+    assert.equal(halted.halt?.reason, 'kill_switch');
+    await new Promise((r) => setTimeout(r, 6_000));
+    assert.equal((await status(id)).status, 'halted');
+    assert.equal((await ledgerFor(marker)).length, 0);
+    await setKillSwitch(publishingDeps(stack), OPERATOR, { engaged: false });
+    await reaches(id, 'published');
+    assert.equal((await ledgerFor(marker)).length, 1);
+  });
+
+  it('when the same id and version are submitted twice, then there is one run; other content for it is refused', async () => {
+    const id = uniqueId('twice');
+    const markdown = post();
+    const first = await submit(stack, id, markdown);
+    const second = await submit(stack, id, markdown);
+    assert.equal(first.created, true);
+    assert.equal(second.created, false);
+    assert.equal(second.result.workflowId, first.result.workflowId);
+    const runs = [];
+    for await (const wf of stack.temporal.workflow.list({ query: `WorkflowId = '${first.result.workflowId}'` })) runs.push(wf);
+    assert.ok(runs.length <= 1);
+    await assert.rejects(submit(stack, id, post({ body: 'something else' })), (err: unknown) => err instanceof AppError && err.status === 409);
+  });
+
+  it('when an approval names a stale content hash, then it is refused and the item keeps waiting', async () => {
+    const id = uniqueId('stale');
+    await submit(stack, id, post());
+    await reaches(id, 'awaiting_approval');
+    await assert.rejects(
+      approveContent(publishingDeps(stack), EDITOR, { id }, { contentHash: 'a'.repeat(64) }),
+      (err: unknown) => err instanceof AppError && err.code === 'STALE_CONTENT_HASH',
+    );
+    const current = await status(id);
+    assert.equal(current.status, 'awaiting_approval');
+    const ok = await approveContent(publishingDeps(stack), EDITOR, { id }, { contentHash: current.contentHash ?? '' });
+    assert.notEqual(ok.status, 'awaiting_approval');
+    await reaches(id, 'published');
+  });
+});

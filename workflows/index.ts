@@ -1,0 +1,2 @@
+// What the worker bundles: every workflow, by name.
+export { contentWorkflow } from './content.workflow';

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import type { LinkedInClientConfig } from './config';
 import { parseJsonObject } from './errors';
 import { sendRequest } from './http';
-import { failureFromResponse, failureFromResult, unknown, type LinkedInFailure } from './outcomes';
+import {
+  failureFromResponse,
+  failureFromResult,
+  unknownOutcome,
+  type LinkedInFailure,
+} from './outcomes';
 import { sanitizeSnippet } from './sanitize';
 
 export interface LinkedInTokens {
@@ -103,7 +108,7 @@ export async function userinfo(
   const { response } = result;
   if (response.status !== 200) return { ok: false, failure: failureFromResponse(response) };
   const parsed = UserinfoSchema.safeParse(parseJsonObject(response.body));
-  if (!parsed.success) return { ok: false, failure: unknown('malformed', response) };
+  if (!parsed.success) return { ok: false, failure: unknownOutcome('malformed', response) };
   const { sub, name, email, locale } = parsed.data;
   return {
     ok: true,

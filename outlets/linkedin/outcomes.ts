@@ -35,9 +35,9 @@ export function failureFromResponse(response: HttpResponse): LinkedInFailure {
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
     return { kind: 'rate_limited', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
-  if (status >= 500) return unknown('server_error', response);
+  if (status >= 500) return unknownOutcome('server_error', response);
   const error = status >= 400 ? parseLinkedInError(status, body) : undefined;
-  if (!error) return unknown('malformed', response);
+  if (!error) return unknownOutcome('malformed', response);
   if (status === 401) return { kind: 'unauthorized', reason: unauthorizedReason(error) };
   if (status === 403) {
     return {
@@ -56,7 +56,7 @@ export function failureFromResponse(response: HttpResponse): LinkedInFailure {
   };
 }
 
-export function unknown(
+export function unknownOutcome(
   reason: UnknownReason,
   response: HttpResponse,
 ): LinkedInFailure & { kind: 'unknown' } {

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import type { LinkedInClientConfig } from './config';
 import { duplicateOf, isCommentaryTooLong, parseJsonObject, parseLinkedInError } from './errors';
 import { sendRequest, type HttpResponse } from './http';
-import { failureFromResponse, failureFromResult, unknown, type LinkedInFailure } from './outcomes';
+import {
+  failureFromResponse,
+  failureFromResult,
+  unknownOutcome,
+  type LinkedInFailure,
+} from './outcomes';
 import { sanitizeSnippet } from './sanitize';
 import { POST_URN_PATTERN } from './urns';
 
@@ -80,7 +85,7 @@ export function createOutcomeFromResponse(response: HttpResponse): CreatePostOut
     if (urn && POST_URN_PATTERN.test(urn)) return { kind: 'created', urn };
     // A 201 dressed in an HTML page is not LinkedIn speaking; trust neither status nor body.
     const isLinkedInBody = body.trim() === '' || parseJsonObject(body) !== undefined;
-    return isLinkedInBody ? { kind: 'created_unnamed' } : unknown('malformed', response);
+    return isLinkedInBody ? { kind: 'created_unnamed' } : unknownOutcome('malformed', response);
   }
   const error = status === 400 || status === 422 ? parseLinkedInError(status, body) : undefined;
   if (error && status === 422) {
@@ -108,7 +113,7 @@ export async function getPost(
   if (isNotFound(response)) return { kind: 'not_found' };
   if (response.status !== 200) return failureFromResponse(response);
   const post = PostSchema.safeParse(parseJsonObject(response.body));
-  return post.success ? { kind: 'found', post: post.data } : unknown('malformed', response);
+  return post.success ? { kind: 'found', post: post.data } : unknownOutcome('malformed', response);
 }
 
 export async function findPostsByAuthor(
@@ -128,7 +133,7 @@ export async function findPostsByAuthor(
   const list = PostListSchema.safeParse(parseJsonObject(response.body));
   return list.success
     ? { kind: 'found', posts: list.data.elements }
-    : unknown('malformed', response);
+    : unknownOutcome('malformed', response);
 }
 
 export async function deletePost(

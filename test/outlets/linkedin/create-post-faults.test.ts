@@ -207,6 +207,17 @@ describe('createPost when LinkedIn misbehaves', () => {
     await harness.standIn.release();
     assert.deepEqual(await pending, { kind: 'created', urn });
   });
+
+  it('when the stand-in is reset while a create is held, then the create never commits', async () => {
+    await harness.standIn.injectFault({ type: 'hold', phase: 'before_create' });
+    const pending = create('dropped by reset');
+    await harness.standIn.waitForHeldRequest();
+    await harness.standIn.reset();
+    const outcome = await pending;
+    assert.equal(outcome.kind === 'unknown' && outcome.reason, 'network');
+    assert.deepEqual(await harness.standIn.heldRequests(), []);
+    assert.equal(await ledgerSize(), 0);
+  });
 });
 
 describe('closing the stand-in', () => {

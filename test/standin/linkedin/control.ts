@@ -27,7 +27,7 @@ export function createControl(
     requests: () => settle(() => state.requests.map((record) => ({ ...record }))),
     reset: () =>
       settle(() => {
-        holds.release();
+        holds.dropAll();
         faults.clear();
         state.reset();
       }),

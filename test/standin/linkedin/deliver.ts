@@ -63,13 +63,10 @@ async function holdThenSend(
 ): Promise<void> {
   const { response, method, path, holds, closing, process } = delivery;
   const held = { method, path, phase };
-  if (phase === 'before_create') {
-    // LinkedIn commits on release even if the caller died meanwhile: that is the drill.
-    if (await holds.hold(held, closing)) send(response, process());
-    return;
-  }
-  const reply = process();
-  if (await holds.hold(held, closing)) send(response, reply);
+  // LinkedIn commits on release even if the caller died meanwhile: that is the W2 drill.
+  const reply = phase === 'after_create' ? process() : undefined;
+  if (!(await holds.hold(held, closing))) return reset(response);
+  send(response, reply ?? process());
 }
 
 async function drip(
@@ -93,8 +90,10 @@ function send(response: ServerResponse, reply: Reply): void {
   response.end(reply.body);
 }
 
+/** A TCP reset, as when a load balancer drops the connection. */
 function reset(response: ServerResponse): void {
-  if (response.socket) response.socket.resetAndDestroy();
+  const { socket } = response;
+  if (socket && !socket.destroyed) socket.resetAndDestroy();
   else response.destroy();
 }
 

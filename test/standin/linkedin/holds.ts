@@ -10,7 +10,7 @@ interface Hold {
 export class HoldRegistry {
   readonly #holds = new Map<string, Hold>();
 
-  /** Resolves true when released, false when the stand-in closes first. */
+  /** Resolves true when released, false when dropped or the stand-in closes first. */
   hold(request: Omit<HeldRequest, 'id' | 'since'>, closing: AbortSignal): Promise<boolean> {
     if (closing.aborted) return Promise.resolve(false);
     const id = randomUUID();
@@ -36,6 +36,11 @@ export class HoldRegistry {
       id === undefined ? [...this.#holds.keys()] : [id].filter((one) => this.#holds.has(one));
     for (const one of ids) this.#finish(one, true);
     return ids.length;
+  }
+
+  /** Ends every hold without letting it proceed, e.g. on reset: nothing held gets created. */
+  dropAll(): void {
+    for (const id of [...this.#holds.keys()]) this.#finish(id, false);
   }
 
   #finish(id: string, released: boolean): void {

@@ -140,7 +140,8 @@ export interface RequestRecord {
 export interface StandInControl {
   ledger(): Promise<LedgerPost[]>;
   requests(): Promise<RequestRecord[]>;
-  /** Forgets posts, tokens, codes, faults and request records and releases holds; keeps clients. */
+  /** Forgets posts, tokens, codes, faults and request records, drops held requests (they never
+   * commit); keeps clients, members, organizations and versions. */
   reset(): Promise<void>;
   registerClient(client: z.input<typeof ClientRegistrationSchema>): Promise<void>;
   addMember(member: Member): Promise<void>;

@@ -1,0 +1,137 @@
+import type { z } from 'zod';
+import {
+  ActionResultSchema,
+  AuditPageSchema,
+  ContentListSchema,
+  ContentViewSchema,
+  ErrorBodySchema,
+  KillSwitchChangeSchema,
+  KillSwitchSchema,
+  PreviewSchema,
+  SubmitResultSchema,
+  type ErrorBody,
+} from '../contracts/api';
+import type { Issue } from '../contracts/issues';
+import type { PublishStatus } from '../contracts/workflow';
+
+/** A non-2xx answer from Stargue, with its stable error code and, for 422, every issue. */
+export class StargueError extends Error {
+  override name = 'StargueError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: Issue[] = [],
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface StargueClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  /** Per-request deadline; 15 s by default. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+type Version = { version?: number };
+
+/**
+ * Typed client for integration services and scripts. Every answer is checked against the same
+ * Zod schemas the API serves in /openapi.json, so a drift fails loudly instead of silently.
+ */
+export function createStargueClient(options: StargueClientOptions) {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? fetch;
+
+  async function call<S extends z.ZodType>(
+    schema: S,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<z.infer<S>> {
+    const response = await doFetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${options.apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text === '' ? null : JSON.parse(text);
+    } catch {
+      throw new StargueError(
+        response.status,
+        'BAD_RESPONSE',
+        `Stargue answered ${response.status} with a body that is not JSON`,
+      );
+    }
+    if (!response.ok) {
+      const parsed = ErrorBodySchema.safeParse(json);
+      const error: ErrorBody = parsed.success
+        ? parsed.data
+        : { error: 'UNKNOWN', message: `HTTP ${response.status}` };
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new StargueError(
+        response.status,
+        error.error,
+        error.message,
+        error.issues ?? [],
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      );
+    }
+    return schema.parse(json);
+  }
+
+  const q = (params: Record<string, string | number | undefined>): string => {
+    const entries = Object.entries(params).filter(([, v]) => v !== undefined) as [
+      string,
+      string | number,
+    ][];
+    return entries.length === 0
+      ? ''
+      : `?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
+  };
+  const item = (id: string) => `/v1/content/${encodeURIComponent(id)}`;
+
+  return {
+    submit: (input: { id: string; markdown: string }) =>
+      call(SubmitResultSchema, 'POST', '/v1/content', input),
+    get: (id: string, opts: Version = {}) =>
+      call(ContentViewSchema, 'GET', `${item(id)}${q({ version: opts.version })}`),
+    list: (opts: { status?: PublishStatus; limit?: number; cursor?: string } = {}) =>
+      call(ContentListSchema, 'GET', `/v1/content${q(opts)}`),
+    preview: (id: string, opts: Version = {}) =>
+      call(PreviewSchema, 'GET', `${item(id)}/preview${q({ version: opts.version })}`),
+    approve: (id: string, body: { note?: string; contentHash?: string } = {}, opts: Version = {}) =>
+      call(ActionResultSchema, 'POST', `${item(id)}/approve${q({ version: opts.version })}`, body),
+    reject: (id: string, reason: string, opts: Version = {}) =>
+      call(ActionResultSchema, 'POST', `${item(id)}/reject${q({ version: opts.version })}`, {
+        reason,
+      }),
+    reschedule: (id: string, scheduled: string, opts: Version & { zone?: string } = {}) =>
+      call(ActionResultSchema, 'POST', `${item(id)}/reschedule${q({ version: opts.version })}`, {
+        scheduled,
+        ...(opts.zone ? { zone: opts.zone } : {}),
+      }),
+    cancel: (id: string, opts: Version = {}) =>
+      call(ActionResultSchema, 'POST', `${item(id)}/cancel${q({ version: opts.version })}`, {}),
+    killSwitch: () => call(KillSwitchSchema, 'GET', '/v1/kill-switch'),
+    setKillSwitch: (engaged: boolean, reason?: string) =>
+      call(KillSwitchChangeSchema, 'PUT', '/v1/kill-switch', {
+        engaged,
+        ...(reason ? { reason } : {}),
+      }),
+    audit: (subject: string, opts: { limit?: number; cursor?: string } = {}) =>
+      call(AuditPageSchema, 'GET', `/v1/audit${q({ subject, ...opts })}`),
+  };
+}
+
+export type StargueClient = ReturnType<typeof createStargueClient>;

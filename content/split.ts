@@ -1,4 +1,5 @@
 import matter from 'gray-matter';
+import type { ContentIssueCode } from '../contracts/content';
 import type { Issue } from '../contracts/issues';
 
 export type SplitResult =
@@ -65,10 +66,11 @@ export function splitFrontmatter(markdown: string): SplitResult {
     const file = matter(markdown, OPTIONS);
     return { ok: true, frontmatter: file.matter, body: file.content };
   } catch (error) {
-    return fail({ code: 'UNSUPPORTED_FRONTMATTER_LANGUAGE', message: String(error), line: 1 });
+    const reason = error instanceof Error ? error.message : String(error);
+    return fail({ code: 'YAML_SYNTAX', message: `The frontmatter could not be read: ${reason}`, line: 1 });
   }
 }
 
-function fail(issue: Omit<Issue, 'path'>): SplitResult {
+function fail(issue: Omit<Issue, 'path' | 'code'> & { code: ContentIssueCode }): SplitResult {
   return { ok: false, issues: [{ path: 'frontmatter', ...issue }] };
 }

@@ -49,6 +49,7 @@ export const CONTENT_ISSUE_CODES = [
   'INVALID_LANGUAGE',
   'INVALID_DATETIME',
   'NAIVE_DATETIME',
+  'UNKNOWN_OUTLET',
   'DUPLICATE_OUTLET',
   'BODY_TOO_LARGE',
   'BODY_TOO_COMPLEX',
@@ -84,7 +85,7 @@ export function parseInstant(text: string): InstantResult {
     return {
       ok: false,
       code: 'NAIVE_DATETIME',
-      message: `"${text}" has no time zone; add Z (UTC) or an offset such as +02:00`,
+      message: `${JSON.stringify(text)} has no time zone; add Z (UTC) or an offset such as +02:00`,
     };
   }
   const y = Number(year);
@@ -106,7 +107,7 @@ export function parseInstant(text: string): InstantResult {
     offsetHours <= 23 &&
     offsetMinutes <= 59;
   if (!valid) {
-    return { ok: false, code: 'INVALID_DATETIME', message: `"${text}" is not a real date and time` };
+    return { ok: false, code: 'INVALID_DATETIME', message: `${JSON.stringify(text)} is not a real date and time` };
   }
   const instant = new Date(0);
   // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
@@ -145,23 +146,31 @@ export const LanguageSchema = z.string().transform((tag, ctx) => {
   }
   ctx.addIssue({
     code: 'custom',
-    message: `"${tag}" is not a valid BCP 47 language tag (examples: en, en-GB, pt-BR)`,
+    message: `${JSON.stringify(tag)} is not a valid BCP 47 language tag (examples: en, en-GB, pt-BR)`,
     params: { code: 'INVALID_LANGUAGE' },
   });
   return z.NEVER;
 });
 
+function isOutlet(name: string): name is Outlet {
+  return (OUTLETS as readonly string[]).includes(name);
+}
+
+// Elements are checked here rather than with z.enum so an unknown outlet and a repeated one
+// are both reported in one pass.
 const OutletsSchema = z
-  .array(
-    z.enum(OUTLETS, {
-      error: (issue) =>
-        `unknown outlet ${JSON.stringify(issue.input)}; known outlets: ${OUTLETS.join(', ')}`,
-    }),
-  )
+  .array(z.string('must be an outlet name such as "linkedin"'), 'must be a list such as [linkedin]')
   .min(1, 'list at least one outlet')
   .superRefine((outlets, ctx) => {
     outlets.forEach((outlet, index) => {
-      if (outlets.indexOf(outlet) !== index) {
+      if (!isOutlet(outlet)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `unknown outlet ${JSON.stringify(outlet)}; known outlets: ${OUTLETS.join(', ')}`,
+          params: { code: 'UNKNOWN_OUTLET' },
+        });
+      } else if (outlets.indexOf(outlet) !== index) {
         ctx.addIssue({
           code: 'custom',
           path: [index],
@@ -170,7 +179,8 @@ const OutletsSchema = z
         });
       }
     });
-  });
+  })
+  .transform((outlets) => outlets.filter(isOutlet));
 
 /**
  * The YAML frontmatter of a content item. Strict: an unknown key (such as the typo `schedueld`)

@@ -1,4 +1,4 @@
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { ContentState, PublishStatus } from '../contracts/workflow';
 import { TERMINAL_STATUSES } from '../contracts/workflow';
 import { appendAudit } from '../platform/audit';
@@ -49,7 +49,11 @@ async function act(
     await audit(deps, actor, item, action, 'accepted', null);
     return { id: item.contentId, version: item.version, status: state.status };
   } catch (err) {
-    const mapped = mapError(err);
+    // The row exists, so a workflow Temporal cannot find has finished (closed runs take no updates).
+    const mapped =
+      item && err instanceof WorkflowNotFoundError
+        ? new AppError(ErrorCode.InvalidState, `cannot ${action}: the item has already finished`)
+        : mapError(err);
     if (item && mapped instanceof AppError && mapped.status === 409) {
       await audit(deps, actor, item, action, 'refused', mapped.message);
     }

@@ -1,9 +1,6 @@
 // `npm run worker`: runs the workflows and activities on one task queue, configured only by the
 // environment; SIGTERM lets an in-flight outlet call finish before exiting.
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { postUrl } from '../outlets/linkedin';
-import { createLinkedInOutlet } from '../outlets/linkedin/outlet';
-import { unconfiguredOutlet } from '../outlets/outlet';
 import { vaultFrom } from '../platform/crypto/keyring';
 import { createDb } from '../platform/db/client';
 import { linkedinClientFrom } from '../platform/linkedin';
@@ -11,6 +8,7 @@ import type { Logger } from '../platform/logger';
 import { runProcess } from '../platform/process';
 import { connectClient, connectWorker, registerSearchAttributes } from '../platform/temporal';
 import { createWorker } from './create-worker';
+import { outletsFor } from './outlets';
 
 function installTemporalLogging(log: Logger): void {
   const forward: Record<LogLevel, (meta: object, message: string) => void> = {
@@ -45,15 +43,14 @@ await runProcess('stargue-worker', async ({ config, log, onShutdown }) => {
   await admin.close();
 
   const connection = await connectWorker(config);
-  const outlets = {
-    linkedin: client
-      ? createLinkedInOutlet({ db, vault, client, log, linkedinVersion: config.LINKEDIN_VERSION })
-      : unconfiguredOutlet(
-          'linkedin',
-          'LinkedIn is not configured (LINKEDIN_CLIENT_ID, LINKEDIN_CLIENT_SECRET, LINKEDIN_REDIRECT_URI)',
-          postUrl,
-        ),
-  };
+  const outlets = outletsFor({
+    db,
+    vault,
+    log,
+    linkedin: client,
+    linkedinVersion: config.LINKEDIN_VERSION,
+  });
+
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

@@ -1,0 +1,81 @@
+import type { z } from 'zod';
+import {
+  FRONTMATTER_KEYS,
+  FrontmatterSchema,
+  type ContentIssueCode,
+  type Frontmatter,
+} from '../contracts/content';
+import type { Issue } from '../contracts/issues';
+import type { Locator } from './yaml';
+
+export type FrontmatterResult =
+  | { ok: true; frontmatter: Frontmatter }
+  | { ok: false; issues: Issue[] };
+
+/** Checks parsed YAML against the schema; every problem becomes an Issue at its key. */
+export function validateFrontmatter(
+  data: Record<string, unknown>,
+  locate: Locator,
+): FrontmatterResult {
+  const result = FrontmatterSchema.safeParse(data);
+  if (result.success) return { ok: true, frontmatter: result.data };
+  return { ok: false, issues: result.error.issues.flatMap((issue) => toIssues(issue, data, locate)) };
+}
+
+function toIssues(issue: z.core.$ZodIssue, data: Record<string, unknown>, locate: Locator): Issue[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      path: displayKey(key),
+      code: 'UNKNOWN_KEY',
+      message: unknownKeyMessage(key),
+      ...locate([key], 'key'),
+    }));
+  }
+  const path = issue.path.map((part) => displayKey(String(part))).join('.');
+  const topKey = issue.path[0];
+  if (issue.path.length === 1 && typeof topKey === 'string' && !Object.hasOwn(data, topKey)) {
+    return [{ path, code: 'REQUIRED', message: `${path}: this key is required.` }];
+  }
+  return [
+    {
+      path,
+      code: issueCode(issue),
+      message: `${path}: ${issue.message}`,
+      ...locate(issue.path, 'value'),
+    },
+  ];
+}
+
+function issueCode(issue: z.core.$ZodIssue): ContentIssueCode {
+  if (issue.code === 'custom') {
+    return (issue.params as { code?: ContentIssueCode } | undefined)?.code ?? 'INVALID_VALUE';
+  }
+  return issue.code === 'invalid_type' ? 'INVALID_TYPE' : 'INVALID_VALUE';
+}
+
+function unknownKeyMessage(key: string): string {
+  const suggestion = FRONTMATTER_KEYS.find((known) => editDistance(known, key.toLowerCase()) <= 2);
+  const hint = suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
+  return `Unknown key "${displayKey(key)}".${hint} Allowed keys: ${FRONTMATTER_KEYS.join(', ')}.`;
+}
+
+// Keys are user text: escape control characters and keep hostile 10 KB keys short.
+function displayKey(key: string): string {
+  const escaped = JSON.stringify(key).slice(1, -1);
+  return escaped.length > 64 ? `${escaped.slice(0, 64)}…` : escaped;
+}
+
+/** Levenshtein distance, for "did you mean" on short keys only. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return Infinity;
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? Infinity;
+}

@@ -1,0 +1,215 @@
+import type {
+  Definition,
+  List,
+  ListItem,
+  Nodes,
+  PhrasingContent,
+  Root,
+  RootContent,
+  Table,
+  TableRow,
+} from 'mdast';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { createHtmlStripper, type HtmlStripper } from './html-text';
+import { lastCharacter } from './little-text';
+
+/**
+ * How text reaches the output: prose may hold hashtags; literal text (URLs, code) never does.
+ * `before` is the last character already written on the line ('' at a line start).
+ */
+export interface TextWriter {
+  prose(text: string, before: string): string;
+  literal(text: string): string;
+}
+
+const parser = unified().use(remarkParse).use(remarkGfm);
+
+/**
+ * Renders Markdown as plain text, one Markdown construct at a time:
+ * headings and paragraphs become their text, blocks are separated by a blank line;
+ * emphasis, strong, strikethrough → their text; inline code and code blocks → their text as is;
+ * lists → `- ` / `1. ` lines (task items `☐ ` / `☑ `), nested ones indented under their parent;
+ * blockquotes → lines prefixed `> ` (the `>` is escaped by the writer, LinkedIn shows it);
+ * tables → one line per row, cells joined by ` | `; a thematic break → `———`;
+ * links → `text (url)`, or just the url when the text is the url; images → their alt text;
+ * raw HTML → its text (see html-text.ts). Soft line breaks stay line breaks: a post keeps the
+ * author's line layout rather than reflowing it as a web page would.
+ */
+export function markdownToText(markdown: string, writer: TextWriter): string {
+  const tree = parser.parse(markdown);
+  return new Renderer(writer, definitionsOf(tree)).blocks(tree.children, '\n\n');
+}
+
+class Renderer {
+  private readonly html: HtmlStripper = createHtmlStripper();
+
+  constructor(
+    private readonly writer: TextWriter,
+    private readonly definitions: Map<string, string>,
+  ) {}
+
+  blocks(nodes: readonly RootContent[], separator: string): string {
+    const rendered: string[] = [];
+    for (const node of nodes) {
+      if (this.html.dropping && node.type !== 'html') continue;
+      const text = this.block(node);
+      if (text !== '') rendered.push(text);
+    }
+    return rendered.join(separator);
+  }
+
+  private block(node: RootContent): string {
+    switch (node.type) {
+      case 'paragraph':
+      case 'heading':
+        return this.inline(node.children);
+      case 'blockquote':
+        return prefixLines(this.blocks(node.children, '\n\n'), {
+          line: this.writer.literal('> '),
+          empty: this.writer.literal('>'),
+        });
+      case 'list':
+        return this.list(node);
+      case 'code':
+        return this.writer.literal(node.value);
+      case 'html':
+        return this.writer.prose(this.html.text(node.value).replace(/^\n+|\n+$/g, ''), '');
+      case 'thematicBreak':
+        return '———';
+      case 'table':
+        return this.table(node);
+      case 'footnoteDefinition':
+        return `${this.writer.literal(`[${node.label ?? node.identifier}]`)} ${this.blocks(node.children, '\n')}`;
+      case 'definition':
+      case 'yaml':
+        return '';
+      case 'listItem':
+        return this.listItem(node, '- ');
+      case 'tableRow':
+        return this.tableRow(node);
+      case 'tableCell':
+        return this.inline(node.children);
+      default:
+        return this.inline([node]);
+    }
+  }
+
+  private list(list: List): string {
+    const start = list.start ?? 1;
+    const items = list.children.map((item, index) =>
+      this.listItem(item, list.ordered ? `${start + index}. ` : '- '),
+    );
+    return items.join(list.spread ? '\n\n' : '\n');
+  }
+
+  private listItem(item: ListItem, marker: string): string {
+    const task = item.checked === true ? '☑ ' : item.checked === false ? '☐ ' : '';
+    const content = this.blocks(item.children, item.spread ? '\n\n' : '\n');
+    const first = this.writer.literal(marker) + task;
+    return prefixLines(content, { first, line: ' '.repeat(marker.length), empty: '' });
+  }
+
+  private table(table: Table): string {
+    return table.children.map((row) => this.tableRow(row)).join('\n');
+  }
+
+  private tableRow(row: TableRow): string {
+    return row.children.map((cell) => this.inline(cell.children)).join(this.writer.literal(' | '));
+  }
+
+  private inline(nodes: readonly PhrasingContent[], before = ''): string {
+    let out = '';
+    let removed = false;
+    for (const node of nodes) {
+      if (this.html.dropping && node.type !== 'html') {
+        removed = true;
+        continue;
+      }
+      let text = this.phrasing(node, out === '' ? before : lastCharacter(out));
+      // "a <b></b> c" and "a <script>…</script> c" leave "a  c": keep one of the two spaces.
+      if (removed && out.endsWith(' ') && text.startsWith(' ')) text = text.slice(1);
+      removed = node.type === 'html' && text === '';
+      out += text;
+    }
+    return out;
+  }
+
+  private phrasing(node: PhrasingContent, before: string): string {
+    switch (node.type) {
+      case 'text':
+        return this.writer.prose(node.value, before);
+      case 'emphasis':
+      case 'strong':
+      case 'delete':
+        return this.inline(node.children, before);
+      case 'inlineCode':
+        return this.writer.literal(node.value);
+      case 'break':
+        return '\n';
+      case 'link':
+        return this.link(node.children, node.url, before);
+      case 'linkReference':
+        return this.link(node.children, this.definitions.get(node.identifier) ?? '', before);
+      case 'image':
+      case 'imageReference':
+        return this.writer.literal(node.alt ?? '');
+      case 'footnoteReference':
+        return this.writer.literal(`[${node.label ?? node.identifier}]`);
+      case 'html':
+        return this.writer.prose(this.html.text(node.value), before);
+    }
+  }
+
+  private link(children: readonly PhrasingContent[], url: string, before: string): string {
+    const text = plainText(children);
+    if (url === '') return this.inline(children, before);
+    if (text === '' || text === url || text === url.replace(/^(?:https?:\/\/|mailto:)/i, '')) {
+      // Autolinks and bare URLs: the URL once, and a `#fragment` in it is not a hashtag.
+      return this.writer.literal(text === '' ? url : text);
+    }
+    return `${this.inline(children, before)} ${this.writer.literal(`(${url})`)}`;
+  }
+}
+
+/** Prefixes every line (the first with `first`); empty ones with `empty`, so none ends in a space. */
+function prefixLines(
+  text: string,
+  prefixes: { line: string; empty: string; first?: string },
+): string {
+  return text
+    .split('\n')
+    .map((line, index) => {
+      const prefix = index === 0 ? (prefixes.first ?? prefixes.line) : prefixes.line;
+      if (line !== '') return prefix + line;
+      return index === 0 ? prefix.trimEnd() : prefixes.empty;
+    })
+    .join('\n');
+}
+
+function plainText(nodes: readonly Nodes[]): string {
+  return nodes
+    .map((node) => {
+      if (node.type === 'text' || node.type === 'inlineCode') return node.value;
+      if ('children' in node) return plainText(node.children);
+      return '';
+    })
+    .join('');
+}
+
+function definitionsOf(tree: Root): Map<string, string> {
+  const found = new Map<string, string>();
+  const visit = (nodes: readonly Nodes[]) => {
+    for (const node of nodes) {
+      if (node.type === 'definition') {
+        const definition: Definition = node;
+        if (!found.has(definition.identifier)) found.set(definition.identifier, definition.url);
+      } else if ('children' in node) {
+        visit(node.children);
+      }
+    }
+  };
+  visit(tree.children);
+  return found;
+}

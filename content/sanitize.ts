@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { OUTLET_LIMITS, type Outlet, type RenderedContent } from '../contracts/content';
+import type { Issue } from '../contracts/issues';
+import { countOutletLength, encodeProse, escapeLittleText } from './little-text';
+import { markdownComplexityIssue } from './markdown-guard';
+import { markdownToText } from './markdown-text';
+import { findEncodingIssues, normalizeNewlines, replaceLoneSurrogates } from './text-checks';
+
+export type RenderOptions = { sanitize: boolean; outlet: Outlet };
+export type RenderResult = { ok: true; rendered: RenderedContent } | { ok: false; issues: Issue[] };
+
+/** Markdown longer than this many times the outlet limit is refused before parsing. */
+const MAX_MARKDOWN_FACTOR = 4;
+
+// Removed when sanitizing: C0 controls except tab and newline, DEL and C1 controls; zero-width
+// space, word joiner and invisible operators, BOM / zero-width no-break space, Mongolian vowel
+// separator; bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which can
+// reorder the text around them. Kept: ZWJ and ZWNJ (emoji sequences, Indic and Persian
+// spelling), LRM / RLM / ALM (the marks mixed-direction text legitimately uses), variation
+// selectors and tag characters (flag emoji).
+const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u180E\u200B\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/**
+ * Turns a body into the exact text the outlet receives. With `sanitize` the body is Markdown,
+ * rendered to plain text and cleaned of invisible characters; without it the body is posted as
+ * written. Either way it is NFC-normalized, encoded as LinkedIn little text (reserved characters
+ * escaped, `#tags` as hashtag elements), and must be non-empty and within the outlet's limit:
+ * too long is an error, never a truncation.
+ */
+export function renderForOutlet(body: string, options: RenderOptions): RenderResult {
+  const encodingIssues = findEncodingIssues(body, 'body');
+  if (encodingIssues.length > 0) return { ok: false, issues: encodingIssues };
+  const limit = OUTLET_LIMITS[options.outlet];
+  const source = normalizeNewlines(body);
+
+  let encoded: string;
+  if (options.sanitize) {
+    const rendered = renderMarkdown(source, limit);
+    if (!rendered.ok) return rendered;
+    encoded = tidy(rendered.text);
+  } else {
+    encoded = encodeProse(source.normalize('NFC').trim());
+  }
+  encoded = normalizeEncoded(encoded);
+
+  if (encoded === '') {
+    return fail('EMPTY_BODY', 'The body is empty once rendered as plain text.');
+  }
+  const length = countOutletLength(encoded);
+  if (length > limit) {
+    return fail(
+      'TOO_LONG',
+      `The text for ${options.outlet} is ${length} characters; the limit is ${limit}. Shorten the body (nothing is cut automatically).`,
+    );
+  }
+  const contentHash = createHash('sha256').update(encoded, 'utf8').digest('hex');
+  return { ok: true, rendered: { text: encoded, length, contentHash } };
+}
+
+function renderMarkdown(
+  markdown: string,
+  limit: number,
+): { ok: true; text: string } | { ok: false; issues: Issue[] } {
+  const maxSource = limit * MAX_MARKDOWN_FACTOR;
+  if (markdown.length > maxSource) {
+    return fail(
+      'BODY_TOO_LARGE',
+      `The Markdown body is ${markdown.length} characters; bodies over ${maxSource} (${MAX_MARKDOWN_FACTOR} × the outlet limit) are not rendered.`,
+    );
+  }
+  const complexity = markdownComplexityIssue(markdown);
+  if (complexity !== undefined) return { ok: false, issues: [complexity] };
+  try {
+    return {
+      ok: true,
+      text: markdownToText(markdown, {
+        prose: (text, before) => encodeProse(clean(text), before),
+        literal: (text) => escapeLittleText(clean(text)),
+      }),
+    };
+  } catch (error) {
+    // Deep nesting the guard did not foresee ends in a stack overflow: an answer, not a crash.
+    if (!(error instanceof RangeError)) throw error;
+    return fail('BODY_TOO_COMPLEX', 'The body is nested too deeply to render.');
+  }
+}
+
+/**
+ * NFC over the joined text, since a piece may start with a combining mark. NFC never creates a
+ * reserved character, but it composes an escaped `<` or `>` with a following U+0338 into ≮ / ≯,
+ * which are not reserved: the escape in front of them is dropped (an odd run of backslashes
+ * ends in that escape; an even run is escaped backslashes).
+ */
+function normalizeEncoded(encoded: string): string {
+  return encoded.normalize('NFC').replace(/(?<!\\)((?:\\\\)*)\\([\u226E\u226F])/g, '$1$2');
+}
+
+/** Sanitizing clean-up of one piece of text, before it is encoded. */
+function clean(text: string): string {
+  return replaceLoneSurrogates(text)
+    .replace(/\t/g, ' ')
+    .replace(/[\u2028\u2029]/g, '\n')
+    .replace(INVISIBLE, '')
+    .normalize('NFC');
+}
+
+/** No trailing whitespace, at most one blank line in a row, no blank lines at either end. */
+function tidy(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^\n+/, '')
+    .trimEnd();
+}
+
+function fail(code: 'EMPTY_BODY' | 'TOO_LONG' | 'BODY_TOO_LARGE' | 'BODY_TOO_COMPLEX', message: string) {
+  return { ok: false as const, issues: [{ path: 'body', code, message }] };
+}

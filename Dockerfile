@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# Stargue's one image: `npm run api` (default), `npm run worker`, `npm run db:migrate`, and the
-# operator CLIs (`npm run apikey`, `tokens:rotate`, `audit:verify`). See deploy/README.md.
+# Stargue's one image: the API (default command), the worker, the migration, and the operator
+# CLIs (`npm run apikey`, `tokens:rotate`, `audit:verify`, `db:status`). See deploy/README.md.
 #
 # Node 20 on Debian bookworm, pinned to a patch release; bump it (and rebuild) for Node
 # security releases. The same image runs in both stages so native packages match.
@@ -46,6 +46,9 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.API_PORT || 3000}/healthz`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-# Run with an init process (`init: true` in compose, `docker run --init`) so signals reach the
-# app and SIGTERM drains it gracefully.
-CMD ["npm", "run", "api"]
+# `npm run api`, minus the wrappers: npm runs scripts through `sh -c` and tsx's CLI runs the
+# app in a child process, and a SIGTERM sent to npm never reaches the app (measured: the
+# process kept running, so the worker's 30 s drain of an in-flight LinkedIn call would be cut
+# off by SIGKILL). One node process with tsx as a loader gets the signal itself. Run it under
+# an init process (`init: true` in compose, `docker run --init`).
+CMD ["node", "--import", "tsx", "api/server.ts"]

@@ -17,6 +17,7 @@ export interface PublishDeps {
 }
 
 const DEFAULT_RESEND_WINDOW_MS = 10 * 60_000;
+const HEARTBEAT_EVERY_MS = 2_000;
 // Do not start an outlet call this close to the attempt's deadline: Temporal may already have
 // handed the work to another attempt (a frozen worker waking up, RELIABILITY.md W4).
 const DEADLINE_MARGIN_MS = 25_000;
@@ -34,217 +35,229 @@ export function createPublishActivities(deps: PublishDeps) {
      * URN), else park for an operator — never a blind second create.
      */
     async publishToOutlet(input: PublishInput): Promise<PublishResult> {
-      const info = Context.current().info;
-      const fence = input.call * 1000 + info.attempt;
-      const deadline = info.currentAttemptScheduledTimestampMs + info.startToCloseTimeoutMs;
-      const key = publicationKey(input.workflowId, input.outlet);
-      const outlet = deps.outlets[input.outlet];
-      if (!outlet)
-        throw ApplicationFailure.nonRetryable(
-          `unknown outlet ${input.outlet}`,
-          FailureType.OutletDisabled,
-        );
-
-      const content = await db.content.findUnique({
-        where: { contentId_version: { contentId: input.contentId, version: input.version } },
-        select: { contentHash: true, rendered: true },
-      });
-      const rendered = (
-        content?.rendered as Record<string, { text: string; contentHash: string }> | undefined
-      )?.[input.outlet];
-      if (!content || !rendered || content.contentHash !== input.contentHash) {
-        throw ApplicationFailure.nonRetryable(
-          'the stored content no longer matches what was approved',
-          FailureType.ContentChanged,
-        );
-      }
-      const text = rendered.text;
-
-      let pub = await db.publication.upsert({
-        where: { idempotencyKey: key },
-        create: {
-          idempotencyKey: key,
-          contentId: input.contentId,
-          version: input.version,
-          outlet: input.outlet,
-          state: 'intent',
-          commentaryHash: rendered.contentHash,
-        },
-        update: {},
-      });
-      if (pub.state === 'confirmed' && pub.postUrn) {
-        return published(outlet, pub.postUrn, 'already_recorded', pub.confirmedAt ?? new Date());
-      }
-      if (pub.state === 'failed') {
-        throw ApplicationFailure.nonRetryable(
-          pub.lastError ?? 'publication failed',
-          FailureType.Rejected,
-        );
-      }
-
-      // The global kill switch lives in Postgres and is read right before the outlet call.
-      const killSwitch = await db.killSwitch.findUnique({ where: { id: 1 } });
-      if (killSwitch?.engaged) {
-        return {
-          kind: 'halted',
-          reason: 'kill_switch',
-          message: `global kill switch: ${killSwitch.reason ?? 'engaged'}`,
-        };
-      }
-      const memberPosting = await db.outletFeatureFlag.findUnique({
-        where: { outlet_flag: { outlet: input.outlet, flag: 'member_posting' } },
-      });
-      if (memberPosting && !memberPosting.enabled) {
-        throw ApplicationFailure.nonRetryable(
-          `posting to ${input.outlet} is switched off`,
-          FailureType.OutletDisabled,
-        );
-      }
-
-      const prepared = await outlet.prepare();
-      if (!prepared.ok)
-        return { kind: 'halted', reason: 'reauth_required', message: prepared.message };
-      const session = prepared.session;
-
-      const ambiguous = pub.state === 'sending' || pub.state === 'unresolved';
-      if (ambiguous) {
-        const since = pub.sendingAt ?? pub.createdAt;
-        const found = await session.findPost(text, new Date(since.getTime() - 60_000));
-        if (found.kind === 'found') return confirm(found.urn, 'read_back');
-        if (found.kind === 'cannot_read' && Date.now() - since.getTime() > resendWindowMs) {
-          await db.publication.update({
-            where: { idempotencyKey: key },
-            data: {
-              state: 'unresolved',
-              lastError: 'outcome unknown and too old to re-send safely',
-            },
-          });
-          return {
-            kind: 'unresolved',
-            message:
-              'an earlier attempt may have posted and LinkedIn cannot be asked any more; check the profile, then release the item',
-          };
-        }
-      }
-
-      if (Date.now() > deadline - DEADLINE_MARGIN_MS) {
-        throw ApplicationFailure.retryable(
-          'attempt too close to its deadline to call the outlet',
-          FailureType.Superseded,
-        );
-      }
-      const claimed = await db.publication.updateMany({
-        where: {
-          idempotencyKey: key,
-          attempt: { lt: fence },
-          state: { in: ['intent', 'sending', 'unresolved'] },
-        },
-        data: {
-          state: 'sending',
-          attempt: fence,
-          sendingAt: ambiguous ? pub.sendingAt : new Date(),
-          accountId: session.accountId,
-          authorUrn: session.authorUrn,
-        },
-      });
-      if (claimed.count === 0) {
-        throw ApplicationFailure.nonRetryable(
-          'a newer attempt owns this publication',
-          FailureType.Superseded,
-        );
-      }
-      pub = await db.publication.findUniqueOrThrow({ where: { idempotencyKey: key } });
-      await deps.beforeSend?.(key);
-
-      let outcome = await session.create(text);
-      if (outcome.kind === 'unauthorized' && (await session.refresh())) {
-        outcome = await session.create(text);
-      }
-
-      switch (outcome.kind) {
-        case 'created':
-          return confirm(outcome.urn, 'created');
-        case 'duplicate':
-          if (ambiguous) return confirm(outcome.urn, 'adopted_duplicate');
-          // On a clean first try the earlier post is not ours (RELIABILITY.md L10).
-          return fail(
-            FailureType.DuplicateNotOurs,
-            `LinkedIn already holds this exact text as ${outcome.urn}; it was not published by this item, so it is not adopted`,
-          );
-        case 'created_unnamed': {
-          const found = await session.findPost(
-            text,
-            new Date((pub.sendingAt ?? new Date()).getTime() - 60_000),
-          );
-          if (found.kind === 'found') return confirm(found.urn, 'read_back');
-          // Still `sending`: the next attempt re-sends and the duplicate answer names the post.
-          throw ApplicationFailure.retryable(
-            'LinkedIn created the post without naming it',
-            FailureType.OutcomeUnknown,
-          );
-        }
-        case 'unauthorized':
-          await undoClaim(ambiguous);
-          await session.markReauthRequired(outcome.message);
-          return {
-            kind: 'halted',
-            reason: 'reauth_required',
-            message: `LinkedIn account must be re-authorized (${outcome.message})`,
-          };
-        case 'rate_limited':
-          await undoClaim(ambiguous);
-          return {
-            kind: 'rate_limited',
-            retryAfterMs: outcome.retryAfterMs,
-            message: outcome.message,
-          };
-        case 'permanent':
-          return fail(outcome.type, outcome.message);
-        case 'unknown':
-          await db.publication.update({
-            where: { idempotencyKey: key },
-            data: { lastError: outcome.message },
-          });
-          throw ApplicationFailure.retryable(
-            `outcome unknown: ${outcome.message}`,
-            FailureType.OutcomeUnknown,
-          );
-      }
-
-      async function confirm(
-        urn: string,
-        resolution: 'created' | 'adopted_duplicate' | 'read_back',
-      ): Promise<PublishResult> {
-        const confirmedAt = new Date();
-        await db.publication.update({
-          where: { idempotencyKey: key },
-          data: { state: 'confirmed', postUrn: urn, confirmedAt, resolution, lastError: null },
-        });
-        return published(outlet as Outlet, urn, resolution, confirmedAt);
-      }
-
-      async function fail(
-        type: (typeof FailureType)[keyof typeof FailureType],
-        message: string,
-      ): Promise<never> {
-        await db.publication.update({
-          where: { idempotencyKey: key },
-          data: { state: 'failed', lastError: `${type}: ${message}` },
-        });
-        throw ApplicationFailure.nonRetryable(message, type);
-      }
-
-      // A definite "nothing was created" (401, 429) returns a clean row to `intent`; an ambiguous
-      // one stays `sending` so the next attempt still resolves the earlier call.
-      async function undoClaim(wasAmbiguous: boolean): Promise<void> {
-        if (wasAmbiguous) return;
-        await db.publication.update({
-          where: { idempotencyKey: key },
-          data: { state: 'intent', sendingAt: null },
-        });
+      // Heartbeats let Temporal notice a dead worker within the heartbeat timeout instead of
+      // waiting out startToClose (RELIABILITY.md G5).
+      const context = Context.current();
+      const beat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+      try {
+        return await publishOnce(input);
+      } finally {
+        clearInterval(beat);
       }
     },
   };
+
+  async function publishOnce(input: PublishInput): Promise<PublishResult> {
+    const info = Context.current().info;
+    const fence = input.call * 1000 + info.attempt;
+    const deadline = info.currentAttemptScheduledTimestampMs + info.startToCloseTimeoutMs;
+    const key = publicationKey(input.workflowId, input.outlet);
+    const outlet = deps.outlets[input.outlet];
+    if (!outlet)
+      throw ApplicationFailure.nonRetryable(
+        `unknown outlet ${input.outlet}`,
+        FailureType.OutletDisabled,
+      );
+
+    const content = await db.content.findUnique({
+      where: { contentId_version: { contentId: input.contentId, version: input.version } },
+      select: { contentHash: true, rendered: true },
+    });
+    const rendered = (
+      content?.rendered as Record<string, { text: string; contentHash: string }> | undefined
+    )?.[input.outlet];
+    if (!content || !rendered || content.contentHash !== input.contentHash) {
+      throw ApplicationFailure.nonRetryable(
+        'the stored content no longer matches what was approved',
+        FailureType.ContentChanged,
+      );
+    }
+    const text = rendered.text;
+
+    let pub = await db.publication.upsert({
+      where: { idempotencyKey: key },
+      create: {
+        idempotencyKey: key,
+        contentId: input.contentId,
+        version: input.version,
+        outlet: input.outlet,
+        state: 'intent',
+        commentaryHash: rendered.contentHash,
+      },
+      update: {},
+    });
+    if (pub.state === 'confirmed' && pub.postUrn) {
+      return published(outlet, pub.postUrn, 'already_recorded', pub.confirmedAt ?? new Date());
+    }
+    if (pub.state === 'failed') {
+      throw ApplicationFailure.nonRetryable(
+        pub.lastError ?? 'publication failed',
+        FailureType.Rejected,
+      );
+    }
+
+    // The global kill switch lives in Postgres and is read right before the outlet call.
+    const killSwitch = await db.killSwitch.findUnique({ where: { id: 1 } });
+    if (killSwitch?.engaged) {
+      return {
+        kind: 'halted',
+        reason: 'kill_switch',
+        message: `global kill switch: ${killSwitch.reason ?? 'engaged'}`,
+      };
+    }
+    const memberPosting = await db.outletFeatureFlag.findUnique({
+      where: { outlet_flag: { outlet: input.outlet, flag: 'member_posting' } },
+    });
+    if (memberPosting && !memberPosting.enabled) {
+      throw ApplicationFailure.nonRetryable(
+        `posting to ${input.outlet} is switched off`,
+        FailureType.OutletDisabled,
+      );
+    }
+
+    const prepared = await outlet.prepare();
+    if (!prepared.ok)
+      return { kind: 'halted', reason: 'reauth_required', message: prepared.message };
+    const session = prepared.session;
+
+    const ambiguous = pub.state === 'sending' || pub.state === 'unresolved';
+    if (ambiguous) {
+      const since = pub.sendingAt ?? pub.createdAt;
+      const found = await session.findPost(text, new Date(since.getTime() - 60_000));
+      if (found.kind === 'found') return confirm(found.urn, 'read_back');
+      if (found.kind === 'cannot_read' && Date.now() - since.getTime() > resendWindowMs) {
+        await db.publication.update({
+          where: { idempotencyKey: key },
+          data: {
+            state: 'unresolved',
+            lastError: 'outcome unknown and too old to re-send safely',
+          },
+        });
+        return {
+          kind: 'unresolved',
+          message:
+            'an earlier attempt may have posted and LinkedIn cannot be asked any more; check the profile, then release the item',
+        };
+      }
+    }
+
+    if (Date.now() > deadline - DEADLINE_MARGIN_MS) {
+      throw ApplicationFailure.retryable(
+        'attempt too close to its deadline to call the outlet',
+        FailureType.Superseded,
+      );
+    }
+    const claimed = await db.publication.updateMany({
+      where: {
+        idempotencyKey: key,
+        attempt: { lt: fence },
+        state: { in: ['intent', 'sending', 'unresolved'] },
+      },
+      data: {
+        state: 'sending',
+        attempt: fence,
+        sendingAt: ambiguous ? pub.sendingAt : new Date(),
+        accountId: session.accountId,
+        authorUrn: session.authorUrn,
+      },
+    });
+    if (claimed.count === 0) {
+      throw ApplicationFailure.nonRetryable(
+        'a newer attempt owns this publication',
+        FailureType.Superseded,
+      );
+    }
+    pub = await db.publication.findUniqueOrThrow({ where: { idempotencyKey: key } });
+    await deps.beforeSend?.(key);
+
+    let outcome = await session.create(text);
+    if (outcome.kind === 'unauthorized' && (await session.refresh())) {
+      outcome = await session.create(text);
+    }
+
+    switch (outcome.kind) {
+      case 'created':
+        return confirm(outcome.urn, 'created');
+      case 'duplicate':
+        if (ambiguous) return confirm(outcome.urn, 'adopted_duplicate');
+        // On a clean first try the earlier post is not ours (RELIABILITY.md L10).
+        return fail(
+          FailureType.DuplicateNotOurs,
+          `LinkedIn already holds this exact text as ${outcome.urn}; it was not published by this item, so it is not adopted`,
+        );
+      case 'created_unnamed': {
+        const found = await session.findPost(
+          text,
+          new Date((pub.sendingAt ?? new Date()).getTime() - 60_000),
+        );
+        if (found.kind === 'found') return confirm(found.urn, 'read_back');
+        // Still `sending`: the next attempt re-sends and the duplicate answer names the post.
+        throw ApplicationFailure.retryable(
+          'LinkedIn created the post without naming it',
+          FailureType.OutcomeUnknown,
+        );
+      }
+      case 'unauthorized':
+        await undoClaim(ambiguous);
+        await session.markReauthRequired(outcome.message);
+        return {
+          kind: 'halted',
+          reason: 'reauth_required',
+          message: `LinkedIn account must be re-authorized (${outcome.message})`,
+        };
+      case 'rate_limited':
+        await undoClaim(ambiguous);
+        return {
+          kind: 'rate_limited',
+          retryAfterMs: outcome.retryAfterMs,
+          message: outcome.message,
+        };
+      case 'permanent':
+        return fail(outcome.type, outcome.message);
+      case 'unknown':
+        await db.publication.update({
+          where: { idempotencyKey: key },
+          data: { lastError: outcome.message },
+        });
+        throw ApplicationFailure.retryable(
+          `outcome unknown: ${outcome.message}`,
+          FailureType.OutcomeUnknown,
+        );
+    }
+
+    async function confirm(
+      urn: string,
+      resolution: 'created' | 'adopted_duplicate' | 'read_back',
+    ): Promise<PublishResult> {
+      const confirmedAt = new Date();
+      await db.publication.update({
+        where: { idempotencyKey: key },
+        data: { state: 'confirmed', postUrn: urn, confirmedAt, resolution, lastError: null },
+      });
+      return published(outlet as Outlet, urn, resolution, confirmedAt);
+    }
+
+    async function fail(
+      type: (typeof FailureType)[keyof typeof FailureType],
+      message: string,
+    ): Promise<never> {
+      await db.publication.update({
+        where: { idempotencyKey: key },
+        data: { state: 'failed', lastError: `${type}: ${message}` },
+      });
+      throw ApplicationFailure.nonRetryable(message, type);
+    }
+
+    // A definite "nothing was created" (401, 429) returns a clean row to `intent`; an ambiguous
+    // one stays `sending` so the next attempt still resolves the earlier call.
+    async function undoClaim(wasAmbiguous: boolean): Promise<void> {
+      if (wasAmbiguous) return;
+      await db.publication.update({
+        where: { idempotencyKey: key },
+        data: { state: 'intent', sendingAt: null },
+      });
+    }
+  }
 }
 
 function published(

@@ -6,11 +6,11 @@ import {
   type Frontmatter,
 } from '../contracts/content';
 import type { Issue } from '../contracts/issues';
+import { printable } from './text-checks';
 import type { Locator } from './yaml';
 
 export type FrontmatterResult =
-  | { ok: true; frontmatter: Frontmatter }
-  | { ok: false; issues: Issue[] };
+  { ok: true; frontmatter: Frontmatter } | { ok: false; issues: Issue[] };
 
 /** Checks parsed YAML against the schema; every problem becomes an Issue at its key. */
 export function validateFrontmatter(
@@ -19,19 +19,26 @@ export function validateFrontmatter(
 ): FrontmatterResult {
   const result = FrontmatterSchema.safeParse(data);
   if (result.success) return { ok: true, frontmatter: result.data };
-  return { ok: false, issues: result.error.issues.flatMap((issue) => toIssues(issue, data, locate)) };
+  return {
+    ok: false,
+    issues: result.error.issues.flatMap((issue) => toIssues(issue, data, locate)),
+  };
 }
 
-function toIssues(issue: z.core.$ZodIssue, data: Record<string, unknown>, locate: Locator): Issue[] {
+function toIssues(
+  issue: z.core.$ZodIssue,
+  data: Record<string, unknown>,
+  locate: Locator,
+): Issue[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({
-      path: displayKey(key),
+      path: printable(key),
       code: 'UNKNOWN_KEY',
       message: unknownKeyMessage(key),
       ...locate([key], 'key'),
     }));
   }
-  const path = issue.path.map((part) => displayKey(String(part))).join('.');
+  const path = issue.path.map((part) => printable(String(part))).join('.');
   const topKey = issue.path[0];
   if (issue.path.length === 1 && typeof topKey === 'string' && !Object.hasOwn(data, topKey)) {
     return [{ path, code: 'REQUIRED', message: `${path}: this key is required.` }];
@@ -56,13 +63,7 @@ function issueCode(issue: z.core.$ZodIssue): ContentIssueCode {
 function unknownKeyMessage(key: string): string {
   const suggestion = FRONTMATTER_KEYS.find((known) => editDistance(known, key.toLowerCase()) <= 2);
   const hint = suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
-  return `Unknown key "${displayKey(key)}".${hint} Allowed keys: ${FRONTMATTER_KEYS.join(', ')}.`;
-}
-
-// Keys are user text: escape control characters and keep hostile 10 KB keys short.
-function displayKey(key: string): string {
-  const escaped = JSON.stringify(key).slice(1, -1);
-  return escaped.length > 64 ? `${escaped.slice(0, 64)}…` : escaped;
+  return `Unknown key "${printable(key)}".${hint} Allowed keys: ${FRONTMATTER_KEYS.join(', ')}.`;
 }
 
 /** Levenshtein distance, for "did you mean" on short keys only. */

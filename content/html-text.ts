@@ -4,8 +4,25 @@ import { decode } from 'html-entities';
 const DROPPED_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object']);
 // Elements that start a new line where a browser would.
 const LINE_ELEMENTS = new Set([
-  'br', 'p', 'div', 'li', 'tr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'blockquote', 'pre', 'hr', 'ul', 'ol', 'table', 'section', 'article',
+  'br',
+  'p',
+  'div',
+  'li',
+  'tr',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'hr',
+  'ul',
+  'ol',
+  'table',
+  'section',
+  'article',
 ]);
 
 export interface HtmlStripper {

@@ -10,7 +10,8 @@ const RESERVED = /[\\|{}@[\]()<>#*_~]/g;
 // `#` + letters, marks and digits, with at least one letter (so "#1" stays text). `_` is
 // reserved, so it ends the tag; the lookbehind keeps "C#dev", "page#anchor", "a/#x" and "#a#b"
 // from becoming tags.
-const HASHTAG = /(?<![\p{L}\p{M}\p{N}_/#}\\])#((?=[\p{L}\p{M}\p{N}]*\p{L})[\p{L}\p{N}][\p{L}\p{M}\p{N}]*)/gu;
+const HASHTAG =
+  /(?<![\p{L}\p{M}\p{N}_/#}\\])#((?=[\p{L}\p{M}\p{N}]*\p{L})[\p{L}\p{N}][\p{L}\p{M}\p{N}]*)/gu;
 
 /** Escapes every reserved character, backslash included, in one pass. */
 export function escapeLittleText(text: string): string {

@@ -5,7 +5,7 @@ import type { Issue } from '../contracts/issues';
 // Real posts are nowhere near these limits, so such bodies are refused before parsing.
 
 /** Nesting of blockquotes and list items a line may open. */
-const MAX_CONTAINER_DEPTH = 8;
+const MAX_CONTAINER_DEPTH = 6;
 /** Emphasis, strikethrough, link and code markers in one block (lines up to a blank line). */
 const MAX_INLINE_MARKERS = 200;
 
@@ -41,7 +41,11 @@ export function markdownComplexityIssue(markdown: string): Issue | undefined {
 function containerDepth(line: string): number {
   let depth = 0;
   let rest = line;
-  for (let match = CONTAINER_MARKER.exec(rest); match !== null; match = CONTAINER_MARKER.exec(rest)) {
+  for (
+    let match = CONTAINER_MARKER.exec(rest);
+    match !== null;
+    match = CONTAINER_MARKER.exec(rest)
+  ) {
     depth++;
     rest = rest.slice(match[0].length);
     if (depth > MAX_CONTAINER_DEPTH) break;

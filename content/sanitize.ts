@@ -18,7 +18,9 @@ const MAX_MARKDOWN_FACTOR = 4;
 // reorder the text around them. Kept: ZWJ and ZWNJ (emoji sequences, Indic and Persian
 // spelling), LRM / RLM / ALM (the marks mixed-direction text legitimately uses), variation
 // selectors and tag characters (flag emoji).
-const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u180E\u200B\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u180E\u200B\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
 /**
  * Turns a body into the exact text the outlet receives. With `sanitize` the body is Markdown,
@@ -115,6 +117,9 @@ function tidy(text: string): string {
     .trimEnd();
 }
 
-function fail(code: 'EMPTY_BODY' | 'TOO_LONG' | 'BODY_TOO_LARGE' | 'BODY_TOO_COMPLEX', message: string) {
+function fail(
+  code: 'EMPTY_BODY' | 'TOO_LONG' | 'BODY_TOO_LARGE' | 'BODY_TOO_COMPLEX',
+  message: string,
+) {
   return { ok: false as const, issues: [{ path: 'body', code, message }] };
 }

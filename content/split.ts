@@ -3,8 +3,7 @@ import type { ContentIssueCode } from '../contracts/content';
 import type { Issue } from '../contracts/issues';
 
 export type SplitResult =
-  | { ok: true; frontmatter: string; body: string }
-  | { ok: false; issues: Issue[] };
+  { ok: true; frontmatter: string; body: string } | { ok: false; issues: Issue[] };
 
 const YAML_LANGUAGES = ['', 'yaml', 'yml'];
 
@@ -67,7 +66,11 @@ export function splitFrontmatter(markdown: string): SplitResult {
     return { ok: true, frontmatter: file.matter, body: file.content };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return fail({ code: 'YAML_SYNTAX', message: `The frontmatter could not be read: ${reason}`, line: 1 });
+    return fail({
+      code: 'YAML_SYNTAX',
+      message: `The frontmatter could not be read: ${reason}`,
+      line: 1,
+    });
   }
 }
 

@@ -51,3 +51,9 @@ export function replaceLoneSurrogates(text: string): string {
 export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
+
+/** User text safe to echo in a message: control characters escaped, at most 64 characters. */
+export function printable(text: string): string {
+  const escaped = JSON.stringify(text).slice(1, -1);
+  return escaped.length > 64 ? `${escaped.slice(0, 64)}…` : escaped;
+}

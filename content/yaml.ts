@@ -1,16 +1,7 @@
-import {
-  isAlias,
-  isCollection,
-  isMap,
-  isPair,
-  isScalar,
-  parseDocument,
-  type Document,
-  type ParsedNode,
-} from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, parseDocument, type Scalar } from 'yaml';
 import type { ContentIssueCode } from '../contracts/content';
 import type { Issue } from '../contracts/issues';
-import { positionAt, utf8Length } from './text-checks';
+import { positionAt, printable, utf8Length } from './text-checks';
 
 /** Largest frontmatter accepted, in UTF-8 bytes; real frontmatter is a few hundred bytes. */
 export const MAX_FRONTMATTER_BYTES = 16 * 1024;
@@ -26,7 +17,7 @@ export type YamlResult =
   | { ok: true; data: Record<string, unknown>; issues: Issue[]; locate: Locator }
   | { ok: false; issues: Issue[] };
 
-/** Where a frontmatter key or value sits in the document: `key` finds the key itself. */
+/** Where a value, or a top-level key itself (`'key'`), sits in the document. */
 export type Locator = (
   path: readonly PropertyKey[],
   target: 'key' | 'value',
@@ -64,7 +55,8 @@ export function parseFrontmatterYaml(source: string): YamlResult {
   const issues = doc.errors.map((error) => {
     const offset = error.pos[0];
     if (error.code === 'DUPLICATE_KEY') {
-      const key = keyAt(doc.contents, offset) ?? '';
+      const node = topLevelKey(doc.contents, (key) => key.range?.[0] === offset);
+      const key = node === undefined ? '' : printable(String(node.value));
       const message = `Duplicate key "${key}": each key may appear only once.`;
       return { ...toIssue({ code: 'YAML_DUPLICATE_KEY', message, offset }), path: key };
     }
@@ -87,7 +79,11 @@ export function parseFrontmatterYaml(source: string): YamlResult {
   // instead of replacing the prototype. maxAliasCount 0: aliases were refused above anyway.
   const data: unknown = doc.contents === null ? {} : doc.toJS({ maxAliasCount: 0 });
   const locate: Locator = (path, target) => {
-    const offset = offsetOf(target === 'key' ? findKeyNode(doc, path) : doc.getIn(path, true));
+    const node =
+      target === 'key'
+        ? topLevelKey(doc.contents, (key) => String(key.value) === String(path[0]))
+        : doc.getIn(path, true);
+    const offset = offsetOf(node);
     return offset === undefined ? undefined : positionAt(source, offset);
   };
   return { ok: true, data: data as Record<string, unknown>, issues, locate };
@@ -111,12 +107,22 @@ function inspect(node: unknown, depth: number): Finding[] {
     return [...keyFindings, ...inspect(node.value, depth)];
   }
   if (isAlias(node)) {
-    return [{ code: 'YAML_ALIAS', message: aliasMessage(`alias *${node.source}`), offset: offsetOf(node) }];
+    return [
+      {
+        code: 'YAML_ALIAS',
+        message: aliasMessage(`alias *${node.source}`),
+        offset: offsetOf(node),
+      },
+    ];
   }
   if (!isScalar(node) && !isCollection(node)) return [];
   const findings: Finding[] = [];
   if (node.anchor !== undefined) {
-    findings.push({ code: 'YAML_ALIAS', message: aliasMessage(`anchor &${node.anchor}`), offset: offsetOf(node) });
+    findings.push({
+      code: 'YAML_ALIAS',
+      message: aliasMessage(`anchor &${node.anchor}`),
+      offset: offsetOf(node),
+    });
   }
   if (node.tag !== undefined) {
     findings.push({
@@ -170,16 +176,8 @@ function yamlErrorCode(code: string): ContentIssueCode {
   return code === 'TAB_AS_INDENT' ? 'YAML_TAB_INDENT' : 'YAML_SYNTAX';
 }
 
-/** The top-level key whose node starts at `offset`, JSON-escaped for display. */
-function keyAt(contents: unknown, offset: number): string | undefined {
+function topLevelKey(contents: unknown, matches: (key: Scalar) => boolean): Scalar | undefined {
   if (!isMap(contents)) return undefined;
-  const pair = contents.items.find((item) => offsetOf(item.key) === offset);
-  return isScalar(pair?.key) ? JSON.stringify(String(pair.key.value)).slice(1, -1) : undefined;
-}
-
-function findKeyNode(doc: Document.Parsed<ParsedNode>, path: readonly PropertyKey[]): unknown {
-  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
-  if (!isMap(parent)) return undefined;
-  const last = path.at(-1);
-  return parent.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === String(last))?.key;
+  const pair = contents.items.find((item) => isScalar(item.key) && matches(item.key));
+  return isScalar(pair?.key) ? pair.key : undefined;
 }

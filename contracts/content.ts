@@ -77,7 +77,8 @@ export function parseInstant(text: string): InstantResult {
     return {
       ok: false,
       code: 'INVALID_DATETIME',
-      message: 'must be an ISO 8601 date-time such as 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00',
+      message:
+        'must be an ISO 8601 date-time such as 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00',
     };
   }
   const [, year, month, day, hour, minute, second = '0', fraction = '0', zone] = match;
@@ -107,7 +108,11 @@ export function parseInstant(text: string): InstantResult {
     offsetHours <= 23 &&
     offsetMinutes <= 59;
   if (!valid) {
-    return { ok: false, code: 'INVALID_DATETIME', message: `${JSON.stringify(text)} is not a real date and time` };
+    return {
+      ok: false,
+      code: 'INVALID_DATETIME',
+      message: `${JSON.stringify(text)} is not a real date and time`,
+    };
   }
   const instant = new Date(0);
   // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
@@ -191,7 +196,10 @@ export const FrontmatterSchema = z.strictObject({
   language: z.string('must be a string such as "en" or "en-GB"').pipe(LanguageSchema),
   outlets: OutletsSchema,
   sanitize: z.boolean('must be true or false').default(true),
-  scheduled: z.string('must be an ISO 8601 date-time such as 2026-12-01T09:00:00Z').pipe(ScheduledSchema).optional(),
+  scheduled: z
+    .string('must be an ISO 8601 date-time such as 2026-12-01T09:00:00Z')
+    .pipe(ScheduledSchema)
+    .optional(),
   version: z
     .number('must be a whole number')
     .int('must be a whole number')

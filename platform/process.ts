@@ -39,21 +39,35 @@ export async function runProcess(
   try {
     await main({ config, log, onShutdown: (fn) => shutdowns.push(fn) });
   } catch (err) {
-    log.fatal({ err }, `${name} failed to start: ${describeStartupError(err)}`);
-    process.stderr.write(`${name}: ${describeStartupError(err)}\n`);
+    // One clear line for the operator; the stack only at debug level.
+    const line = describeStartupError(err);
+    log.debug({ err }, 'start-up failure detail');
+    log.fatal(`${name} failed to start: ${line}`);
+    process.stderr.write(`${name}: ${line}\n`);
     process.exit(1);
   }
 }
 
 function describeStartupError(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const driver = (
+    err as {
+      meta?: { driverAdapterError?: { cause?: { originalMessage?: string; kind?: string } } };
+    }
+  )?.meta?.driverAdapterError?.cause;
+  const raw =
+    driver?.originalMessage ?? driver?.kind ?? (err instanceof Error ? err.message : String(err));
+  const message =
+    raw
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? 'unknown error';
   if (
     /ECONNREFUSED|database|Can't reach|P1001|password authentication|does not exist/i.test(message)
   ) {
-    return `cannot use DATABASE_URL: ${message.split('\n')[0]}`;
+    return `cannot use DATABASE_URL: ${message}`;
   }
   if (/Failed to connect|transport error|tcp connect error|7233/i.test(message)) {
-    return `cannot reach Temporal at TEMPORAL_ADDRESS: ${message.split('\n')[0]}`;
+    return `cannot reach Temporal at TEMPORAL_ADDRESS: ${message}`;
   }
-  return message.split('\n')[0] ?? 'unknown error';
+  return message;
 }

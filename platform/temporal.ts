@@ -2,7 +2,7 @@ import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from './config';
 import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
-import { temporal } from '@temporalio/proto';
+import proto, { type temporal as protoTypes } from '@temporalio/proto';
 
 type TemporalSettings = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS'>;
 
@@ -24,7 +24,10 @@ export function connectWorker(config: TemporalSettings): Promise<NativeConnectio
   return NativeConnection.connect(connectionOptions(config));
 }
 
-const INDEXED_VALUE_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+// @temporalio/proto is CommonJS without static named exports.
+const { temporal } = proto;
+
+const INDEXED_VALUE_TYPES: Record<string, protoTypes.api.enums.v1.IndexedValueType> = {
   KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
@@ -48,7 +51,7 @@ export async function registerSearchAttributes(
       searchAttributes: Object.fromEntries(
         missing.map((k) => [
           k.name,
-          INDEXED_VALUE_TYPES[k.type] as temporal.api.enums.v1.IndexedValueType,
+          INDEXED_VALUE_TYPES[k.type] as protoTypes.api.enums.v1.IndexedValueType,
         ]),
       ),
     });

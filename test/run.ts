@@ -56,12 +56,23 @@ async function main(): Promise<number> {
     throw err;
   });
   try {
-    await migrate(databaseUrl, { migrationsDir: path.join(root, 'prisma/migrations'), log: () => {} });
-    console.log(`Temporal ${temporal.address}, database ${new URL(databaseUrl).pathname.slice(1)} ready`);
+    await migrate(databaseUrl, {
+      migrationsDir: path.join(root, 'prisma/migrations'),
+      log: () => {},
+    });
+    console.log(
+      `Temporal ${temporal.address}, database ${new URL(databaseUrl).pathname.slice(1)} ready`,
+    );
     const code = await new Promise<number>((resolve) => {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '2'}`, ...files],
+        [
+          '--import',
+          'tsx',
+          '--test',
+          `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '2'}`,
+          ...files,
+        ],
         {
           cwd: root,
           stdio: 'inherit',
@@ -69,6 +80,8 @@ async function main(): Promise<number> {
             ...process.env,
             NODE_ENV: 'test',
             DATABASE_URL: databaseUrl,
+            // Suites that change global state (the kill switch) copy this migrated database.
+            TEST_TEMPLATE_DATABASE_URL: databaseUrl,
             TEST_ADMIN_DATABASE_URL: admin,
             TEMPORAL_ADDRESS: temporal.address,
             TEMPORAL_NAMESPACE: 'default',

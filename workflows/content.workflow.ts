@@ -46,6 +46,7 @@ const { validateContent, recordTransition, recordDecision, readKillSwitch } =
 // the attempt; a dead worker is noticed at startToClose and the next attempt resolves the outcome.
 const { publishToOutlet } = proxyActivities<Activities>({
   startToCloseTimeout: '60 seconds',
+  heartbeatTimeout: '10 seconds',
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,

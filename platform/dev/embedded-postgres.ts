@@ -10,7 +10,10 @@ export interface EmbeddedPostgres {
  * Postgres for `npm run dev` without a server: PGlite (Postgres in WASM) kept in `dataDir`,
  * served on the wire protocol so Prisma's pg adapter and our migration runner use it unchanged.
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  port: number,
+): Promise<EmbeddedPostgres> {
   const db = await PGlite.create(dataDir);
   // The default of one connection starves a Prisma pool (DESIGN.md, machine facts).
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 32 });

@@ -44,11 +44,15 @@ describe('authorization matrix', () => {
       assert.equal(response.statusCode, 401);
     });
     for (const role of ROLES) {
-      const allowed = role === 'operator' || (ROUTE_ROLES[route] as readonly string[]).includes(role);
+      const allowed =
+        role === 'operator' || (ROUTE_ROLES[route] as readonly string[]).includes(role);
       it(`when ${route} is called as ${role}, then it is ${allowed ? 'allowed' : '403'}`, async () => {
         const response = await call(route, bearer(keys[role]));
         if (allowed) {
-          assert.ok(![401, 403].includes(response.statusCode), `${route} as ${role}: ${response.statusCode} ${response.body}`);
+          assert.ok(
+            ![401, 403].includes(response.statusCode),
+            `${route} as ${role}: ${response.statusCode} ${response.body}`,
+          );
         } else {
           assert.equal(response.statusCode, 403, response.body);
           assert.equal(response.json().error, 'FORBIDDEN');
@@ -60,10 +64,18 @@ describe('authorization matrix', () => {
   it('when a key is revoked, then its next request is refused at once', async () => {
     const { createApiKey, revokeApiKey } = await import('../../platform/api-keys');
     const created = await createApiKey(stack.db, `temp-${Date.now()}`, 'editor');
-    assert.equal((await app.inject({ method: 'GET', url: '/v1/content', headers: bearer(created.key) })).statusCode, 200);
+    assert.equal(
+      (await app.inject({ method: 'GET', url: '/v1/content', headers: bearer(created.key) }))
+        .statusCode,
+      200,
+    );
     const revoked = await stack.db.apiKey.findUniqueOrThrow({ where: { id: created.id } });
     await revokeApiKey(stack.db, revoked.name);
-    assert.equal((await app.inject({ method: 'GET', url: '/v1/content', headers: bearer(created.key) })).statusCode, 401);
+    assert.equal(
+      (await app.inject({ method: 'GET', url: '/v1/content', headers: bearer(created.key) }))
+        .statusCode,
+      401,
+    );
   });
 
   it('when keys are stored, then only their hashes are in the database', async () => {

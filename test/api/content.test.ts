@@ -17,19 +17,39 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     keys = await createKeys(stack);
   });
   after(async () => {
-    await app.inject({ method: 'PUT', url: '/v1/kill-switch', headers: bearer(keys.operator), payload: { engaged: false } });
+    await app.inject({
+      method: 'PUT',
+      url: '/v1/kill-switch',
+      headers: bearer(keys.operator),
+      payload: { engaged: false },
+    });
     await app.close();
     await stack.close();
   });
 
   const submit = (id: string, markdown: string, key = keys.integration) =>
-    app.inject({ method: 'POST', url: '/v1/content', headers: bearer(key), payload: { id, markdown } });
-  const get = (url: string, key = keys.editor) => app.inject({ method: 'GET', url, headers: bearer(key) });
+    app.inject({
+      method: 'POST',
+      url: '/v1/content',
+      headers: bearer(key),
+      payload: { id, markdown },
+    });
+  const get = (url: string, key = keys.editor) =>
+    app.inject({ method: 'GET', url, headers: bearer(key) });
   const act = (id: string, action: string, payload: object = {}, key = keys.editor) =>
-    app.inject({ method: 'POST', url: `/v1/content/${id}/${action}`, headers: bearer(key), payload });
+    app.inject({
+      method: 'POST',
+      url: `/v1/content/${id}/${action}`,
+      headers: bearer(key),
+      payload,
+    });
   const statusOf = async (id: string) => (await get(`/v1/content/${id}`)).json().status as string;
   const reaches = (id: string, wanted: string) =>
-    eventually(async () => ((await statusOf(id)) === wanted ? true : undefined), 20_000, `${id} ${wanted}`);
+    eventually(
+      async () => ((await statusOf(id)) === wanted ? true : undefined),
+      20_000,
+      `${id} ${wanted}`,
+    );
 
   it('when content is submitted, then 202 with the workflow; again the same → 200; other body → 409', async () => {
     const id = uniqueId('api');
@@ -51,13 +71,18 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
   });
 
   it('when content is invalid, then 422 lists every issue with its path', async () => {
-    const bad = '---\nstatus: ready\nlanguage: en_US!\noutlets: []\nschedueld: 2026-12-01T09:00:00\nversion: 0\n---\nHello\n';
+    const bad =
+      '---\nstatus: ready\nlanguage: en_US!\noutlets: []\nschedueld: 2026-12-01T09:00:00\nversion: 0\n---\nHello\n';
     const response = await submit(uniqueId('bad'), bad);
     assert.equal(response.statusCode, 422);
     const { error, issues } = response.json() as { error: string; issues: { path: string }[] };
     assert.equal(error, 'VALIDATION_FAILED');
     const paths = issues.map((i) => i.path);
-    for (const p of ['language', 'outlets', 'schedueld', 'version']) assert.ok(paths.some((x) => x.startsWith(p)), `${p} in ${paths.join(',')}`);
+    for (const p of ['language', 'outlets', 'schedueld', 'version'])
+      assert.ok(
+        paths.some((x) => x.startsWith(p)),
+        `${p} in ${paths.join(',')}`,
+      );
   });
 
   it('when the request is malformed, then 400/413/415/422 with the error shape and no stack', async () => {
@@ -104,7 +129,10 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     await reaches(id, 'awaiting_approval');
     const preview = await get(`/v1/content/${id}/preview`);
     assert.equal(preview.statusCode, 200);
-    const { contentHash, outlets } = preview.json() as { contentHash: string; outlets: { text: string; length: number; limit: number }[] };
+    const { contentHash, outlets } = preview.json() as {
+      contentHash: string;
+      outlets: { text: string; length: number; limit: number }[];
+    };
     assert.equal(outlets[0]?.limit, 3000);
     assert.match(outlets[0]?.text ?? '', /\\\(v2\\\)/);
     const approved = await act(id, 'approve', { contentHash, note: 'ship it' });
@@ -115,12 +143,18 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     assert.match(view.publications[0].postUrn, /^urn:li:share:\d+$/);
     assert.equal(view.approvals[0].actor.length > 0, true);
     const ledger = await stack.standIn.ledger();
-    assert.equal(ledger.filter((p) => p.urn === view.publications[0].postUrn)[0]?.commentary, outlets[0]?.text);
+    assert.equal(
+      ledger.filter((p) => p.urn === view.publications[0].postUrn)[0]?.commentary,
+      outlets[0]?.text,
+    );
     const again = await act(id, 'approve');
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().error, 'INVALID_STATE');
     assert.equal((await act(id, 'reject', { reason: 'late' })).statusCode, 409);
-    assert.equal((await act(id, 'reschedule', { scheduled: '2030-01-01T00:00:00Z' })).statusCode, 409);
+    assert.equal(
+      (await act(id, 'reschedule', { scheduled: '2030-01-01T00:00:00Z' })).statusCode,
+      409,
+    );
     assert.equal((await act(id, 'cancel')).statusCode, 409);
     const audit = await get(`/v1/audit?subject=${id}`, keys.operator);
     assert.equal(audit.statusCode, 200);
@@ -138,7 +172,10 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     await reaches(id, 'awaiting_approval');
     const naive = await act(id, 'reschedule', { scheduled: '2031-01-01T09:00:00' });
     assert.equal(naive.statusCode, 422);
-    const ok = await act(id, 'reschedule', { scheduled: '2031-01-02T09:00:00+01:00', zone: 'Europe/Paris' });
+    const ok = await act(id, 'reschedule', {
+      scheduled: '2031-01-02T09:00:00+01:00',
+      zone: 'Europe/Paris',
+    });
     assert.equal(ok.statusCode, 200, ok.body);
     const view = (await get(`/v1/content/${id}`)).json();
     assert.equal(view.scheduledAt, '2031-01-02T08:00:00.000Z');
@@ -151,11 +188,16 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     for (const id of ids) await reaches(id, 'draft');
     const first = await get('/v1/content?status=draft&limit=2');
     assert.equal(first.statusCode, 200);
-    const page1 = first.json() as { items: { id: string; status: string }[]; nextCursor: string | null };
+    const page1 = first.json() as {
+      items: { id: string; status: string }[];
+      nextCursor: string | null;
+    };
     assert.equal(page1.items.length, 2);
     assert.ok(page1.items.every((i) => i.status === 'draft'));
     assert.ok(page1.nextCursor);
-    const page2 = (await get(`/v1/content?status=draft&limit=2&cursor=${page1.nextCursor}`)).json() as typeof page1;
+    const page2 = (
+      await get(`/v1/content?status=draft&limit=2&cursor=${page1.nextCursor}`)
+    ).json() as typeof page1;
     const seen = new Set(page1.items.map((i) => i.id));
     assert.ok(page2.items.every((i) => !seen.has(i.id)));
     assert.equal(page1.items[0]?.id, ids[2]);
@@ -167,7 +209,12 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     const id = uniqueId('ks');
     await submit(id, post({ scheduled: '2031-06-01T09:00:00Z' }));
     await reaches(id, 'awaiting_approval');
-    const noReason = await app.inject({ method: 'PUT', url: '/v1/kill-switch', headers: bearer(keys.operator), payload: { engaged: true } });
+    const noReason = await app.inject({
+      method: 'PUT',
+      url: '/v1/kill-switch',
+      headers: bearer(keys.operator),
+      payload: { engaged: true },
+    });
     assert.equal(noReason.statusCode, 422);
     const on = await app.inject({
       method: 'PUT',
@@ -182,7 +229,12 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     assert.equal(view.killSwitch.global.engaged, true);
     assert.equal(view.halt.reason, 'kill_switch');
     assert.equal((await get('/v1/kill-switch')).json().reason, 'incident 42');
-    const off = await app.inject({ method: 'PUT', url: '/v1/kill-switch', headers: bearer(keys.operator), payload: { engaged: false } });
+    const off = await app.inject({
+      method: 'PUT',
+      url: '/v1/kill-switch',
+      headers: bearer(keys.operator),
+      payload: { engaged: false },
+    });
     assert.equal(off.statusCode, 200);
     await reaches(id, 'awaiting_approval');
     const audit = (await get('/v1/audit?subject=kill-switch', keys.operator)).json();
@@ -203,11 +255,21 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     const { validate } = await import('@readme/openapi-parser');
     const doc = (await app.inject('/openapi.json')).json();
     const result = await validate(structuredClone(doc));
-    assert.equal(result.valid, true, JSON.stringify('errors' in result ? result.errors : []).slice(0, 2000));
-    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { responses?: object; requestBody?: object }>>)) {
+    assert.equal(
+      result.valid,
+      true,
+      JSON.stringify('errors' in result ? result.errors : []).slice(0, 2000),
+    );
+    for (const [path, item] of Object.entries(
+      doc.paths as Record<string, Record<string, { responses?: object; requestBody?: object }>>,
+    )) {
       for (const [method, op] of Object.entries(item)) {
-        assert.ok(op.responses && Object.keys(op.responses).length > 0, `${method} ${path} has responses`);
-        if (method === 'post' || method === 'put') assert.ok(op.requestBody, `${method} ${path} has a request body`);
+        assert.ok(
+          op.responses && Object.keys(op.responses).length > 0,
+          `${method} ${path} has responses`,
+        );
+        if (method === 'post' || method === 'put')
+          assert.ok(op.requestBody, `${method} ${path} has a request body`);
       }
     }
     assert.equal((await app.inject('/docs')).statusCode < 400, true);

@@ -16,7 +16,10 @@ export async function createKeys(stack: Stack): Promise<Keys> {
   return keys;
 }
 
-export async function buildTestApp(stack: Stack, options: { rateLimitPerMinute?: number } = {}): Promise<FastifyInstance> {
+export async function buildTestApp(
+  stack: Stack,
+  options: { rateLimitPerMinute?: number } = {},
+): Promise<FastifyInstance> {
   const app = await buildApp({
     log: stack.log,
     publishing: publishingDeps(stack),
@@ -24,7 +27,10 @@ export async function buildTestApp(stack: Stack, options: { rateLimitPerMinute?:
     vault: vaultFrom(stack.config),
     readiness: [
       { name: 'postgres', check: async () => void (await stack.db.$queryRaw`SELECT 1`) },
-      { name: 'temporal', check: async () => void (await stack.temporal.connection.workflowService.getSystemInfo({})) },
+      {
+        name: 'temporal',
+        check: async () => void (await stack.temporal.connection.workflowService.getSystemInfo({})),
+      },
     ],
     ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
   });

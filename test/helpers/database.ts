@@ -13,13 +13,21 @@ export function databaseUrlFor(admin: string, name: string): string {
   return url.toString();
 }
 
-/** Creates an empty database with a unique name; returns its URL. */
-export async function createScratchDatabase(prefix = 'stargue_test', admin = adminUrl()): Promise<string> {
+/**
+ * Creates a database with a unique name — empty, or a copy of `template` (a migrated database
+ * with no open connections) — and returns its URL.
+ */
+export async function createScratchDatabase(
+  prefix = 'stargue_test',
+  admin = adminUrl(),
+  template?: string,
+): Promise<string> {
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE "${name}"`);
+    const from = template ? ` TEMPLATE "${new URL(template).pathname.slice(1)}"` : '';
+    await client.query(`CREATE DATABASE "${name}"${from}`);
   } finally {
     await client.end();
   }

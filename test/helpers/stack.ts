@@ -2,7 +2,13 @@
 // a worker on a task queue of its own, and the LinkedIn stand-in with a connected account.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  type Worker,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import { createLinkedInClient, type LinkedInClient } from '../../outlets/linkedin';
 import { saveAccount } from '../../outlets/linkedin/accounts';
@@ -12,6 +18,7 @@ import { vaultFrom } from '../../platform/crypto/keyring';
 import { createDb, type Db } from '../../platform/db/client';
 import { createLogger, type Logger } from '../../platform/logger';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
+import { adminUrl, createScratchDatabase, dropDatabase } from './database';
 import { startLinkedInStandIn, type StandIn, type StandInOptions } from '../standin/linkedin';
 
 export const TEST_LINKEDIN_VERSION = '202609';
@@ -71,8 +78,18 @@ export interface StackOptions {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const standIn = await startLinkedInStandIn({ activeVersions: [TEST_LINKEDIN_VERSION], ...options.standIn });
+  // Each suite gets its own copy of the migrated database: the kill switch and feature flags
+  // are global, and suites run side by side.
+  const template = process.env.TEST_TEMPLATE_DATABASE_URL;
+  const databaseUrl = template
+    ? await createScratchDatabase('stargue_suite', adminUrl(), template)
+    : process.env.DATABASE_URL;
+  const standIn = await startLinkedInStandIn({
+    activeVersions: [TEST_LINKEDIN_VERSION],
+    ...options.standIn,
+  });
   const config = testConfig({
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     LINKEDIN_API_BASE: standIn.url,
     LINKEDIN_OAUTH_BASE: `${standIn.url}/oauth/v2`,
     LINKEDIN_CLIENT_ID: standIn.client.clientId,
@@ -95,11 +112,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   let accountId = '';
   if (options.connectAccount !== false) {
-    const token = await standIn.issueToken({ scopes: options.scopes ?? ['openid', 'profile', 'w_member_social'] });
+    const token = await standIn.issueToken({
+      scopes: options.scopes ?? ['openid', 'profile', 'w_member_social'],
+    });
     const saved = await saveAccount(db, vault, {
       sub: standIn.member.sub,
       name: standIn.member.name,
-      tokens: { accessToken: token.accessToken, expiresInSeconds: 5_183_999, scopes: options.scopes ?? ['openid', 'profile', 'w_member_social'] },
+      tokens: {
+        accessToken: token.accessToken,
+        expiresInSeconds: 5_183_999,
+        scopes: options.scopes ?? ['openid', 'profile', 'w_member_social'],
+      },
       connectedBy: 'test',
     });
     accountId = saved.id;
@@ -118,7 +141,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     taskQueue,
     async startWorker(overrides = {}) {
       const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-      const outlet = createLinkedInOutlet({ db, vault, client: linkedin, log, linkedinVersion: config.LINKEDIN_VERSION });
+      const outlet = createLinkedInOutlet({
+        db,
+        vault,
+        client: linkedin,
+        log,
+        linkedinVersion: config.LINKEDIN_VERSION,
+      });
       const worker = await createWorker({
         connection: nativeConnection,
         namespace: config.TEMPORAL_NAMESPACE,
@@ -143,12 +172,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await connection.close();
       await db.$disconnect();
       await standIn.close();
+      if (template && databaseUrl) await dropDatabase(databaseUrl);
     },
   };
 }
 
 /** Polls until `check` returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

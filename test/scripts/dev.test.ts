@@ -26,7 +26,12 @@ describe('npm run dev', () => {
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('when started offline, then it prints URLs and keys, publishes an approved item, and Ctrl-C leaves nothing behind', async () => {
-    const ports = { temporal: await freePort(), ui: await freePort(), pg: await freePort(), api: await freePort() };
+    const ports = {
+      temporal: await freePort(),
+      ui: await freePort(),
+      pg: await freePort(),
+      api: await freePort(),
+    };
     const env = { ...process.env };
     delete env.DATABASE_URL;
     delete env.TEMPORAL_ADDRESS;
@@ -47,9 +52,15 @@ describe('npm run dev', () => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
     try {
-      await eventually(async () => (out.includes('Press Ctrl-C') ? true : undefined), 120_000, `dev to start:\n${out}`);
+      await eventually(
+        async () => (out.includes('Press Ctrl-C') ? true : undefined),
+        120_000,
+        `dev to start:\n${out}`,
+      );
       const apiUrl = /API\s+(http:\/\/\S+)/.exec(out)?.[1];
       const editorKey = /editor\s+(stg_\S+)/.exec(out)?.[1];
       const integrationKey = /integration\s+(stg_\S+)/.exec(out)?.[1];
@@ -63,7 +74,10 @@ describe('npm run dev', () => {
       const id = uniqueId('dev');
       const marker = uniqueId('hello');
       await feed.submit({ id, markdown: post({ body: `Hello from npm run dev ${marker}` }) });
-      await eventually(async () => ((await editor.get(id)).status === 'awaiting_approval' ? true : undefined), 30_000);
+      await eventually(
+        async () => ((await editor.get(id)).status === 'awaiting_approval' ? true : undefined),
+        30_000,
+      );
       await editor.approve(id, { contentHash: (await editor.preview(id)).contentHash });
       const done = await eventually(async () => {
         const view = await editor.get(id);
@@ -78,6 +92,7 @@ describe('npm run dev', () => {
       const code = await exited;
       assert.equal(code, 0, out);
     }
-    for (const [name, port] of Object.entries(ports)) assert.equal(await portOpen(port), false, `${name} port ${port} still open`);
+    for (const [name, port] of Object.entries(ports))
+      assert.equal(await portOpen(port), false, `${name} port ${port} still open`);
   });
 });

@@ -5,7 +5,12 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { contentWorkflowId } from '../../contracts/ids';
-import { approveContent, cancelContent, rejectContent, rescheduleContent } from '../../publishing/decisions';
+import {
+  approveContent,
+  cancelContent,
+  rejectContent,
+  rescheduleContent,
+} from '../../publishing/decisions';
 import { setKillSwitch } from '../../publishing/kill-switch';
 import { statusQuery } from '../../workflows/content.workflow';
 import { EDITOR, inSeconds, post, publishingDeps, submit } from '../helpers/content';
@@ -22,10 +27,16 @@ before(async () => {
 after(() => stack.close());
 
 async function reaches(id: string, status: string): Promise<void> {
-  await eventually(async () => {
-    const s = await stack.temporal.workflow.getHandle(contentWorkflowId(id, 1)).query(statusQuery);
-    return s.status === status ? true : undefined;
-  }, 30_000, `${id} ${status}`);
+  await eventually(
+    async () => {
+      const s = await stack.temporal.workflow
+        .getHandle(contentWorkflowId(id, 1))
+        .query(statusQuery);
+      return s.status === status ? true : undefined;
+    },
+    30_000,
+    `${id} ${status}`,
+  );
 }
 
 async function save(name: string, id: string): Promise<void> {

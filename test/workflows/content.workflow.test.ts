@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { contentWorkflowId } from '../../contracts/ids';
 import type { ContentState } from '../../contracts/workflow';
-import { approveContent, cancelContent, rejectContent, rescheduleContent } from '../../publishing/decisions';
+import {
+  approveContent,
+  cancelContent,
+  rejectContent,
+  rescheduleContent,
+} from '../../publishing/decisions';
 import { setKillSwitch } from '../../publishing/kill-switch';
 import { AppError } from '../../publishing/errors';
 import { statusQuery } from '../../workflows/content.workflow';
@@ -26,7 +31,11 @@ describe('content workflow on a real Temporal server and Postgres', () => {
   const status = (id: string, version = 1): Promise<ContentState> =>
     stack.temporal.workflow.getHandle(contentWorkflowId(id, version)).query(statusQuery);
 
-  const reaches = (id: string, wanted: ContentState['status'], timeoutMs = 20_000): Promise<ContentState> =>
+  const reaches = (
+    id: string,
+    wanted: ContentState['status'],
+    timeoutMs = 20_000,
+  ): Promise<ContentState> =>
     eventually(
       async () => {
         const s = await status(id);
@@ -36,14 +45,20 @@ describe('content workflow on a real Temporal server and Postgres', () => {
       `${id} to be ${wanted}`,
     );
 
-  const ledgerFor = async (text: string) => (await stack.standIn.ledger()).filter((p) => p.commentary.includes(text));
+  const ledgerFor = async (text: string) =>
+    (await stack.standIn.ledger()).filter((p) => p.commentary.includes(text));
 
   it('when an item is submitted and approved without a schedule, then it is published once with its URN', async () => {
     const id = uniqueId('plain');
     const marker = uniqueId('m');
     await submit(stack, id, post({ body: `Launch day ${marker}` }));
     await reaches(id, 'awaiting_approval');
-    const approved = await approveContent(publishingDeps(stack), EDITOR, { id }, { note: 'looks good' });
+    const approved = await approveContent(
+      publishingDeps(stack),
+      EDITOR,
+      { id },
+      { note: 'looks good' },
+    );
     assert.notEqual(approved.status, 'awaiting_approval');
     const done = await reaches(id, 'published');
     assert.equal(done.publications.length, 1);
@@ -68,7 +83,10 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     const done = await reaches(id, 'rejected');
     assert.equal(done.approvals.at(-1)?.decision, 'rejected');
     assert.equal((await ledgerFor(marker)).length, 0);
-    await assert.rejects(approveContent(publishingDeps(stack), EDITOR, { id }, {}), (err: unknown) => err instanceof AppError && err.status === 409);
+    await assert.rejects(
+      approveContent(publishingDeps(stack), EDITOR, { id }, {}),
+      (err: unknown) => err instanceof AppError && err.status === 409,
+    );
   });
 
   it('when a draft is submitted, then it ends as draft without asking for approval', async () => {
@@ -124,7 +142,9 @@ describe('content workflow on a real Temporal server and Postgres', () => {
       assert.equal(result.status, 'cancelled');
       const row = await stack.db.content.findFirstOrThrow({ where: { contentId: id } });
       assert.equal(row.status, 'cancelled');
-      const audit = await stack.db.audit.findFirst({ where: { subject: id, toStatus: 'cancelled' } });
+      const audit = await stack.db.audit.findFirst({
+        where: { subject: id, toStatus: 'cancelled' },
+      });
       assert.ok(audit, 'cancellation audited');
       assert.equal((await ledgerFor(marker)).length, 0);
     }
@@ -136,7 +156,10 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     await submit(stack, id, post({ scheduled: inSeconds(4), body: `Halted ${marker}` }));
     await reaches(id, 'awaiting_approval');
     await approveContent(publishingDeps(stack), EDITOR, { id }, {});
-    await setKillSwitch(publishingDeps(stack), OPERATOR, { engaged: true, reason: 'brand incident' });
+    await setKillSwitch(publishingDeps(stack), OPERATOR, {
+      engaged: true,
+      reason: 'brand incident',
+    });
     const halted = await reaches(id, 'halted', 5_000);
     assert.equal(halted.halt?.reason, 'kill_switch');
     await new Promise((r) => setTimeout(r, 6_000));
@@ -156,9 +179,15 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     assert.equal(second.created, false);
     assert.equal(second.result.workflowId, first.result.workflowId);
     const runs = [];
-    for await (const wf of stack.temporal.workflow.list({ query: `WorkflowId = '${first.result.workflowId}'` })) runs.push(wf);
+    for await (const wf of stack.temporal.workflow.list({
+      query: `WorkflowId = '${first.result.workflowId}'`,
+    }))
+      runs.push(wf);
     assert.ok(runs.length <= 1);
-    await assert.rejects(submit(stack, id, post({ body: 'something else' })), (err: unknown) => err instanceof AppError && err.status === 409);
+    await assert.rejects(
+      submit(stack, id, post({ body: 'something else' })),
+      (err: unknown) => err instanceof AppError && err.status === 409,
+    );
   });
 
   it('when an approval names a stale content hash, then it is refused and the item keeps waiting', async () => {
@@ -171,7 +200,12 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     );
     const current = await status(id);
     assert.equal(current.status, 'awaiting_approval');
-    const ok = await approveContent(publishingDeps(stack), EDITOR, { id }, { contentHash: current.contentHash ?? '' });
+    const ok = await approveContent(
+      publishingDeps(stack),
+      EDITOR,
+      { id },
+      { contentHash: current.contentHash ?? '' },
+    );
     assert.notEqual(ok.status, 'awaiting_approval');
     await reaches(id, 'published');
   });

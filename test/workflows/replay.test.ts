@@ -13,8 +13,13 @@ const EXPECTED_PATHS = ['cancelled', 'halted', 'published', 'rejected', 'resched
 
 describe('workflow replay', () => {
   it('when every recorded history is replayed through the current code, then none diverges', async () => {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-    assert.deepEqual(files.map((f) => f.replace(/\.json$/, '')), EXPECTED_PATHS);
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
+    assert.deepEqual(
+      files.map((f) => f.replace(/\.json$/, '')),
+      EXPECTED_PATHS,
+    );
     const histories = files.map((f) => ({
       workflowId: f,
       history: historyFromJSON(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))),

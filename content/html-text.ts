@@ -3,27 +3,9 @@ import { decode } from 'html-entities';
 // Elements whose content is never text a reader should see.
 const DROPPED_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object']);
 // Elements that start a new line where a browser would.
-const LINE_ELEMENTS = new Set([
-  'br',
-  'p',
-  'div',
-  'li',
-  'tr',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'blockquote',
-  'pre',
-  'hr',
-  'ul',
-  'ol',
-  'table',
-  'section',
-  'article',
-]);
+const LINE_ELEMENTS = new Set(
+  'br p div li tr h1 h2 h3 h4 h5 h6 blockquote pre hr ul ol table section article'.split(' '),
+);
 
 export interface HtmlStripper {
   /** Text of an HTML fragment: tags and comments removed, entities decoded. */

@@ -80,8 +80,10 @@ class Renderer {
         return '———';
       case 'table':
         return this.table(node);
-      case 'footnoteDefinition':
-        return `${this.writer.literal(`[${node.label ?? node.identifier}]`)} ${this.blocks(node.children, '\n')}`;
+      case 'footnoteDefinition': {
+        const label = this.writer.literal(`[${node.label ?? node.identifier}]`);
+        return `${label} ${this.blocks(node.children, '\n')}`;
+      }
       case 'definition':
       case 'yaml':
         return '';

@@ -1,6 +1,7 @@
 import matter from 'gray-matter';
 import type { ContentIssueCode } from '../contracts/content';
 import type { Issue } from '../contracts/issues';
+import { printable } from './text-checks';
 
 export type SplitResult =
   { ok: true; frontmatter: string; body: string } | { ok: false; issues: Issue[] };
@@ -57,7 +58,7 @@ export function splitFrontmatter(markdown: string): SplitResult {
   if (closingLine.trimEnd() !== '---') {
     return fail({
       code: 'UNTERMINATED_FRONTMATTER',
-      message: `The frontmatter must be closed by a line holding only "---", not "${closingLine.slice(0, 40)}".`,
+      message: `The frontmatter must be closed by a line holding only "---", not "${printable(closingLine)}".`,
       line: markdown.slice(0, close + 1).split('\n').length,
     });
   }

@@ -62,7 +62,9 @@ function listFiles(root: string, dir: string): string[] {
  * The prebuilt workflow bundle when `dist/workflow-bundle.js` exists and matches the sources;
  * otherwise undefined, and the worker bundles `workflows/` itself (the development path).
  */
-export function loadPrebuiltBundle(options: PrebuiltBundleOptions = {}): WorkflowBundle | undefined {
+export function loadPrebuiltBundle(
+  options: PrebuiltBundleOptions = {},
+): WorkflowBundle | undefined {
   const root = options.root ?? REPO_ROOT;
   const dir = options.dir ?? path.join(root, 'dist');
   const bundlePath = path.join(dir, BUNDLE_FILE);

@@ -36,7 +36,8 @@ describe('LinkedIn OAuth over real HTTP against the stand-in', () => {
   /** Every stored token row as text, to prove a refused callback changed nothing. */
   const tokenRows = async () =>
     JSON.stringify(
-      await stack.db.$queryRaw`SELECT id, key_id, encode(access_ciphertext, 'hex') AS c, status, updated_at FROM linkedin_tokens ORDER BY id`,
+      await stack.db
+        .$queryRaw`SELECT id, key_id, encode(access_ciphertext, 'hex') AS c, status, updated_at FROM linkedin_tokens ORDER BY id`,
     );
 
   const setOrganizationFlag = async (enabled: boolean) => {
@@ -84,7 +85,9 @@ describe('LinkedIn OAuth over real HTTP against the stand-in', () => {
     assert.notEqual(second.location?.searchParams.get('state'), state, 'a fresh state each time');
 
     // Stored hashed, bound to the operator's key, short-lived; never in plain text.
-    const row = await stack.db.oauthState.findUniqueOrThrow({ where: { stateHash: sha256(state) } });
+    const row = await stack.db.oauthState.findUniqueOrThrow({
+      where: { stateHash: sha256(state) },
+    });
     const operator = await stack.db.apiKey.findFirstOrThrow({ where: { role: 'operator' } });
     assert.equal(row.apiKeyId, operator.id);
     assert.equal(row.usedAt, null);
@@ -125,7 +128,10 @@ describe('LinkedIn OAuth over real HTTP against the stand-in', () => {
 
   it('when the browser follows LinkedIn back to our callback, then the account is connected, sealed and audited', async () => {
     const round = await connectViaOAuth(oauth, keys.operator);
-    assert.equal(`${round.callback.origin}${round.callback.pathname}`, oauth.config.LINKEDIN_REDIRECT_URI);
+    assert.equal(
+      `${round.callback.origin}${round.callback.pathname}`,
+      oauth.config.LINKEDIN_REDIRECT_URI,
+    );
     assert.equal(round.callback.searchParams.get('state'), round.state);
     assert.ok(round.callback.searchParams.get('code'), 'LinkedIn sent a code');
     assert.equal(round.status, 200, JSON.stringify(round.json));
@@ -191,16 +197,11 @@ describe('LinkedIn OAuth over real HTTP against the stand-in', () => {
   });
 
   it('when a used state comes back with a fresh valid code, then 400 OAUTH_FAILED and nothing is stored', async () => {
-    let authorization: URL | undefined;
-    const first = await connectViaOAuth(oauth, keys.operator, (callback) => {
-      void callback;
-      return undefined;
-    });
+    const first = await connectViaOAuth(oauth, keys.operator);
     assert.equal(first.status, 200, JSON.stringify(first.json));
-    authorization = first.authorization;
     const before = await tokenRows();
     // LinkedIn gives a new code for the same state: only our single-use check can refuse it.
-    const again = await visit(authorization.toString());
+    const again = await visit(first.authorization.toString());
     assert.ok(again.location?.searchParams.get('code'));
     assert.equal(again.location?.searchParams.get('state'), first.state);
     const replay = await visit(again.location.toString());

@@ -231,6 +231,29 @@ describe('docker-compose.yml', () => {
     assert.match(stderr, new RegExp(`set (${Object.keys(REQUIRED).join('|')}) in \\.env`));
   });
 
+  it('when .env is deploy/compose.env.example with the required values filled, then config resolves', (t) => {
+    const example = readFileSync(path.join(root, 'deploy/compose.env.example'), 'utf8');
+    const listed = new Map(
+      [...example.matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
+    );
+    const used = new Set([...composeText.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1] ?? ''));
+    assert.deepEqual(
+      [...used].filter((name) => !listed.has(name)),
+      [],
+      'every variable docker-compose.yml reads is listed in compose.env.example',
+    );
+    for (const name of Object.keys(REQUIRED)) {
+      assert.equal(listed.get(name), '', `${name} is listed empty, for the operator to fill`);
+    }
+    if (!needsCompose(t)) return;
+    const filled = example.replace(/^([A-Z0-9_]+)=$/gm, (line, name: string) =>
+      name in REQUIRED ? `${name}=${REQUIRED[name as keyof typeof REQUIRED]}` : line,
+    );
+    writeFileSync(path.join(dir, 'example.env'), filled);
+    const { status, stderr } = composeConfig(path.join(dir, 'example.env'));
+    assert.equal(status, 0, stderr);
+  });
+
   it('when read as written, then no secret value is in the file: each comes from ${VAR}', () => {
     for (const value of [...Object.values(REQUIRED), ...Object.values(OPTIONAL_SECRETS)]) {
       assert.ok(!composeText.includes(value));

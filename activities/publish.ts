@@ -130,7 +130,7 @@ export function createPublishActivities(deps: PublishDeps) {
           where: { idempotencyKey: key },
           data: {
             state: 'unresolved',
-            lastError: 'outcome unknown and too old to re-send safely',
+            lastError: `${FailureType.OutcomeUnknown}: too old to re-send safely`,
           },
         });
         return {
@@ -217,7 +217,7 @@ export function createPublishActivities(deps: PublishDeps) {
       case 'unknown':
         await db.publication.update({
           where: { idempotencyKey: key },
-          data: { lastError: outcome.message },
+          data: { lastError: `${FailureType.OutcomeUnknown}: ${outcome.message}` },
         });
         throw ApplicationFailure.retryable(
           `outcome unknown: ${outcome.message}`,

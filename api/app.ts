@@ -13,6 +13,7 @@ import type { Logger } from '../platform/logger';
 import type { PublishingDeps } from '../publishing/deps';
 import { installAuth } from './auth';
 import { installErrorHandler } from './error-handler';
+import { installMetrics } from './metrics';
 import { contentRoutes } from './routes/content';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { oauthRoutes } from './routes/oauth';
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  installMetrics(base, deps.publishing.db);
   await app.register(healthRoutes(deps.readiness));
   await app.register(contentRoutes(deps.publishing));
   await app.register(operationsRoutes(deps.publishing));

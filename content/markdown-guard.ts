@@ -24,14 +24,14 @@ export function markdownComplexityIssue(markdown: string): Issue | undefined {
     if (containerDepth(line) > MAX_CONTAINER_DEPTH) {
       return complexity(
         index,
-        `nests more than ${MAX_CONTAINER_DEPTH} quotes or list levels on one line`,
+        `The body nests more than ${MAX_CONTAINER_DEPTH} quotes or list levels on one line.`,
       );
     }
     markers += line.match(INLINE_MARKERS)?.length ?? 0;
     if (markers > MAX_INLINE_MARKERS) {
       return complexity(
         index,
-        `has more than ${MAX_INLINE_MARKERS} of * _ ~ [ ] \` in one paragraph; add blank lines or use fewer`,
+        `The body has more than ${MAX_INLINE_MARKERS} of * _ ~ [ ] \` in one paragraph; use fewer or add blank lines.`,
       );
     }
   }
@@ -41,23 +41,20 @@ export function markdownComplexityIssue(markdown: string): Issue | undefined {
 function containerDepth(line: string): number {
   let depth = 0;
   let rest = line;
-  for (
-    let match = CONTAINER_MARKER.exec(rest);
-    match !== null;
-    match = CONTAINER_MARKER.exec(rest)
-  ) {
+  let match = CONTAINER_MARKER.exec(rest);
+  while (match !== null && depth <= MAX_CONTAINER_DEPTH) {
     depth++;
     rest = rest.slice(match[0].length);
-    if (depth > MAX_CONTAINER_DEPTH) break;
+    match = CONTAINER_MARKER.exec(rest);
   }
   return depth;
 }
 
-function complexity(lineIndex: number, what: string): Issue {
+function complexity(lineIndex: number, message: string): Issue {
   return {
     path: 'body',
     code: 'BODY_TOO_COMPLEX',
-    message: `The body is too complex to render safely: line ${lineIndex + 1} ${what}.`,
+    message,
     line: lineIndex + 1,
   };
 }

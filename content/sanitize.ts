@@ -33,7 +33,8 @@ export function renderForOutlet(body: string, options: RenderOptions): RenderRes
   const encodingIssues = findEncodingIssues(body, 'body');
   if (encodingIssues.length > 0) return { ok: false, issues: encodingIssues };
   const limit = OUTLET_LIMITS[options.outlet];
-  const source = normalizeNewlines(body);
+  // NFC first: in NFD, "≯" is ">" + U+0338, and a ">" at a line start would open a blockquote.
+  const source = normalizeNewlines(body).normalize('NFC');
 
   let encoded: string;
   if (options.sanitize) {
@@ -41,7 +42,7 @@ export function renderForOutlet(body: string, options: RenderOptions): RenderRes
     if (!rendered.ok) return rendered;
     encoded = tidy(rendered.text);
   } else {
-    encoded = encodeProse(source.normalize('NFC').trim());
+    encoded = encodeProse(source.trim());
   }
   encoded = normalizeEncoded(encoded);
 

@@ -76,6 +76,11 @@ export const ConfigSchema = z.object({
     .regex(/^\d{4}(0[1-9]|1[0-2])$/, 'must be YYYYMM, e.g. 202601')
     .default('202601')
     .describe('Value of the LinkedIn-Version header'),
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')
+    .optional()
+    .describe("Where the worker serves the Temporal SDK's Prometheus metrics; off when unset"),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

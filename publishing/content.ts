@@ -18,6 +18,8 @@ import type { Actor, PublishingDeps } from './deps';
 import { AppError, ErrorCode, notFound } from './errors';
 import { toAppError } from './temporal-errors';
 
+const DEFAULT_CALL_TIMEOUT_MS = 5_000;
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
@@ -145,27 +147,31 @@ async function startWorkflow(
   },
 ): Promise<void> {
   try {
-    await deps.temporal.workflow.start(contentWorkflow, {
-      workflowId: item.workflowId,
-      taskQueue: deps.taskQueue,
-      args: [{ contentId: item.contentId, version: item.version, submittedBy: actor.name }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: PublishStatusKey, value: 'validating' },
-        { key: ContentIdKey, value: item.contentId },
-        { key: OutletsKey, value: item.outlets },
-        ...(item.scheduled ? [{ key: ScheduledAtKey, value: new Date(item.scheduled) }] : []),
-      ],
-      staticSummary: `Content ${item.contentId} v${item.version} → ${item.outlets.join(', ')}`,
-      staticDetails: [
-        `Submitted by **${actor.name}** (${actor.role}).`,
-        `Scheduled: ${item.scheduled ?? 'on approval'}.`,
-        'Status, approvals and publications: query `status`, or `GET /v1/content/' +
-          item.contentId +
-          '`.',
-      ].join('\n\n'),
-    });
+    // A deadline so an unreachable Temporal answers 503 in seconds instead of hanging.
+    const deadline = Date.now() + (deps.workflowCallTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+    await deps.temporal.withDeadline(deadline, () =>
+      deps.temporal.workflow.start(contentWorkflow, {
+        workflowId: item.workflowId,
+        taskQueue: deps.taskQueue,
+        args: [{ contentId: item.contentId, version: item.version, submittedBy: actor.name }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: PublishStatusKey, value: 'validating' },
+          { key: ContentIdKey, value: item.contentId },
+          { key: OutletsKey, value: item.outlets },
+          ...(item.scheduled ? [{ key: ScheduledAtKey, value: new Date(item.scheduled) }] : []),
+        ],
+        staticSummary: `Content ${item.contentId} v${item.version} → ${item.outlets.join(', ')}`,
+        staticDetails: [
+          `Submitted by **${actor.name}** (${actor.role}).`,
+          `Scheduled: ${item.scheduled ?? 'on approval'}.`,
+          'Status, approvals and publications: query `status`, or `GET /v1/content/' +
+            item.contentId +
+            '`.',
+        ].join('\n\n'),
+      }),
+    );
   } catch (err) {
     // A closed run for this (id, version) is the same item: never re-run it.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -7,10 +7,11 @@ import { linkedinClientFrom } from '../platform/linkedin';
 import type { Logger } from '../platform/logger';
 import { runProcess } from '../platform/process';
 import { connectClient, connectWorker, registerSearchAttributes } from '../platform/temporal';
+import { loadPrebuiltBundle } from '../deploy/prebuilt-bundle';
 import { createWorker } from './create-worker';
 import { outletsFor } from './outlets';
 
-function installTemporalLogging(log: Logger): void {
+function installRuntime(log: Logger, metricsAddress: string | undefined): void {
   const forward: Record<LogLevel, (meta: object, message: string) => void> = {
     TRACE: (m, msg) => log.trace(m, msg),
     DEBUG: (m, msg) => log.debug(m, msg),
@@ -22,12 +23,15 @@ function installTemporalLogging(log: Logger): void {
     logger: new DefaultLogger('INFO', (entry) =>
       forward[entry.level]({ temporal: entry.meta ?? {} }, entry.message),
     ),
-    telemetryOptions: { logging: { forward: {}, filter: 'WARN' } },
+    telemetryOptions: {
+      logging: { forward: {}, filter: 'WARN' },
+      ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {}),
+    },
   });
 }
 
 await runProcess('stargue-worker', async ({ config, log, onShutdown }) => {
-  installTemporalLogging(log);
+  installRuntime(log, config.WORKER_METRICS_ADDRESS);
   const db = createDb(config.DATABASE_URL, { max: 10 });
   await db.$queryRaw`SELECT 1`;
   const vault = vaultFrom(config);
@@ -56,6 +60,7 @@ await runProcess('stargue-worker', async ({ config, log, onShutdown }) => {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: { db, outlets },
+    workflowBundle: loadPrebuiltBundle({ onSkip: (reason) => log.warn(reason) }),
   });
   onShutdown(async () => {
     worker.shutdown();

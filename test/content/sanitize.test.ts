@@ -206,6 +206,10 @@ describe('renderForOutlet: Unicode', () => {
     );
   });
 
+  it('when NFD ">" + U+0338 starts a line, then it is the character ≯, not a blockquote', () => {
+    assert.equal(render('>\u0338 not a quote'), '≯ not a quote');
+  });
+
   it('when a reserved < ends up before a combining U+0338 across markup, then NFC drops its escape', () => {
     const text = render('a <*\u0338* b');
     assert.equal(text, 'a ≮ b');

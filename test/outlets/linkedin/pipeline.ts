@@ -246,8 +246,8 @@ export async function submitItem(stack: Stack, prefix: string, body?: string): P
   await reaches(stack, id, 'awaiting_approval');
   const row = await stack.db.content.findFirstOrThrow({ where: { contentId: id } });
   const rendered = row.rendered as Record<string, { text: string }>;
-  const text = rendered.linkedin?.text;
-  assert.ok(text?.includes(marker), 'the rendered text carries the marker');
+  const text = rendered.linkedin?.text ?? '';
+  assert.ok(text.includes(marker), 'the rendered text carries the marker');
   return { id, marker, text };
 }
 

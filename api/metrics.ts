@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { PUBLISH_STATUSES } from '../contracts/workflow';
+import type { Db } from '../platform/db/client';
+
+// An approved item this late past its time without being published is "overdue" (RELIABILITY.md §1.2).
+const OVERDUE_AFTER_SECONDS = 120;
+
+/**
+ * Prometheus metrics for operators. Item figures are read from Postgres at scrape time, so every
+ * API instance reports the same truth; request latencies are this instance's own.
+ */
+export function installMetrics(app: FastifyInstance, db: Db): void {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'stargue_api_' });
+
+  const requests = new Histogram({
+    name: 'stargue_http_request_duration_seconds',
+    help: 'REST API request latency by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  new Gauge({
+    name: 'stargue_items',
+    help: 'Content items by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const groups = await db.content.groupBy({ by: ['status'], _count: { _all: true } });
+      const counts = new Map(groups.map((g) => [g.status, g._count._all]));
+      for (const status of PUBLISH_STATUSES) this.set({ status }, counts.get(status) ?? 0);
+    },
+  });
+
+  new Gauge({
+    name: 'stargue_items_overdue',
+    help: `Approved items more than ${OVERDUE_AFTER_SECONDS} s past their scheduled time and not published`,
+    registers: [registry],
+    async collect() {
+      const approved = await db.content.count({
+        where: {
+          status: { in: ['scheduled', 'publishing', 'halted'] },
+          scheduledAt: { lt: new Date(Date.now() - OVERDUE_AFTER_SECONDS * 1000) },
+          approvals: { some: { decision: 'approved' } },
+        },
+      });
+      this.set(approved);
+    },
+  });
+
+  new Gauge({
+    name: 'stargue_publish_lateness_seconds',
+    help: 'Seconds from the scheduled time to the confirmed post, over the last 24 h',
+    labelNames: ['quantile'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db.$queryRaw<
+        { p50: number | null; p99: number | null; max: number | null }[]
+      >`
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lateness) AS p50,
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY lateness) AS p99,
+               max(lateness) AS max
+        FROM (SELECT EXTRACT(EPOCH FROM (p.confirmed_at - c.scheduled_at))::float8 AS lateness
+              FROM publications p JOIN content c USING (content_id, version)
+              WHERE p.state = 'confirmed' AND c.scheduled_at IS NOT NULL
+                AND p.confirmed_at > now() - interval '24 hours') recent`;
+      const row = rows[0];
+      this.set({ quantile: '0.5' }, row?.p50 ?? 0);
+      this.set({ quantile: '0.99' }, row?.p99 ?? 0);
+      this.set({ quantile: '1' }, row?.max ?? 0);
+    },
+  });
+
+  new Gauge({
+    name: 'stargue_outlet_errors',
+    help: 'Publications whose last outlet error has this code, over the last 7 days',
+    labelNames: ['outlet', 'code'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db.$queryRaw<{ outlet: string; code: string; n: bigint }[]>`
+        SELECT outlet, split_part(last_error, ':', 1) AS code, count(*) AS n
+        FROM publications
+        WHERE last_error IS NOT NULL AND updated_at > now() - interval '7 days'
+        GROUP BY 1, 2`;
+      this.reset();
+      for (const r of rows) this.set({ outlet: r.outlet, code: r.code.slice(0, 64) }, Number(r.n));
+    },
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const body = await registry.metrics();
+    return reply.type(registry.contentType).send(body);
+  });
+}

@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ContentState } from '../../../contracts/workflow';
+import { saveAccount } from '../../../outlets/linkedin/accounts';
+import { vaultFrom } from '../../../platform/crypto/keyring';
+import { Prisma } from '../../../platform/db/client';
+import { eventually, startStack, TEST_LINKEDIN_VERSION, type Stack } from '../../helpers/stack';
+import {
+  approve,
+  captureLogs,
+  createRequestsSince,
+  ledgerFor,
+  reaches,
+  startWorkerWith,
+  submitItem,
+  type Submitted,
+} from './pipeline';
+
+const MEMBER_SCOPES = ['openid', 'profile', 'w_member_social'];
+const ORG_ID = '90817263';
+const ORG_URN = `urn:li:organization:${ORG_ID}`;
+/** The resource name LinkedIn puts in a 403 for a create at our version (YYYYMM01). */
+const CREATE_RESOURCE = `partnerApiPostsExternal.CREATE.${TEST_LINKEDIN_VERSION}01`;
+
+/** The item ends `failed` with this type, nothing in the ledger, the publication failed too. */
+async function expectFailed(
+  stack: Stack,
+  item: Submitted,
+  type: string,
+): Promise<NonNullable<ContentState['lastError']>> {
+  const done = await reaches(stack, item.id, 'failed');
+  assert.equal(done.lastError?.type, type, JSON.stringify(done.lastError));
+  assert.deepEqual(done.publications, []);
+  assert.equal((await ledgerFor(stack, item.marker)).length, 0);
+  const pub = await stack.db.publication.findFirstOrThrow({ where: { contentId: item.id } });
+  assert.equal(pub.state, 'failed');
+  assert.equal(pub.postUrn, null);
+  const row = await eventually(async () => {
+    const content = await stack.db.content.findFirstOrThrow({ where: { contentId: item.id } });
+    return content.status === 'failed' ? content : undefined;
+  });
+  assert.ok(row.lastError?.startsWith(`${type}: `), row.lastError ?? '');
+  assert.ok(done.lastError);
+  return done.lastError;
+}
+
+describe('LinkedIn refusals end the item as failed with a reason a person can act on', () => {
+  let stack: Stack;
+  const vault = () => vaultFrom(stack.config);
+
+  before(async () => {
+    stack = await startStack({ scopes: MEMBER_SCOPES });
+    await stack.startWorker();
+  });
+  after(() => stack.close());
+
+  const setOrganizationPosting = (enabled: boolean) =>
+    stack.db.outletFeatureFlag.upsert({
+      where: { outlet_flag: { outlet: 'linkedin', flag: 'organization_posting' } },
+      create: { outlet: 'linkedin', flag: 'organization_posting', enabled, updatedBy: 'test' },
+      update: { enabled, updatedBy: 'test' },
+    });
+
+  /** Reconnects the member with a fresh token of these scopes, optionally as an organization. */
+  async function connect(scopes: string[], organizationUrn: string | null = null) {
+    const token = await stack.standIn.issueToken({ scopes });
+    await saveAccount(stack.db, vault(), {
+      sub: stack.standIn.member.sub,
+      name: stack.standIn.member.name,
+      tokens: { accessToken: token.accessToken, expiresInSeconds: 5_183_999, scopes },
+      connectedBy: 'test',
+      organizationUrn,
+    });
+  }
+
+  it('when the token lacks w_member_social, then 403 fails the item naming the permission LinkedIn refused', async () => {
+    await connect(['openid', 'profile']);
+    try {
+      const item = await submitItem(stack, 'noscope');
+      await approve(stack, item.id);
+      const error = await expectFailed(stack, item, 'LINKEDIN_FORBIDDEN');
+      assert.equal(error.message, `LinkedIn refused: missing permission ${CREATE_RESOURCE}`);
+    } finally {
+      await connect(MEMBER_SCOPES);
+    }
+  });
+
+  it('when posting as an organization the member does not administer, then 403 fails the item naming the permission', async () => {
+    await stack.standIn.setOrganization({ id: ORG_ID, admins: [] });
+    await connect([...MEMBER_SCOPES, 'w_organization_social'], ORG_URN);
+    await setOrganizationPosting(true);
+    try {
+      const item = await submitItem(stack, 'notadmin');
+      await approve(stack, item.id);
+      const error = await expectFailed(stack, item, 'LINKEDIN_FORBIDDEN');
+      assert.match(error.message, /missing permission partnerApiPostsExternal\.CREATE\.\d{8}/);
+      const pub = await stack.db.publication.findFirstOrThrow({ where: { contentId: item.id } });
+      assert.equal(pub.authorUrn, ORG_URN);
+    } finally {
+      await setOrganizationPosting(false);
+      await connect(MEMBER_SCOPES);
+    }
+  });
+
+  it('when the organization_posting flag is off, then the organization is never used as author; when on, the post goes out as the organization', async () => {
+    await stack.standIn.setOrganization({ id: ORG_ID, admins: [stack.standIn.member.sub] });
+    await connect([...MEMBER_SCOPES, 'w_organization_social'], ORG_URN);
+    try {
+      await setOrganizationPosting(false);
+      const off = await submitItem(stack, 'org-off');
+      await approve(stack, off.id);
+      await reaches(stack, off.id, 'published');
+      const [asMember] = await ledgerFor(stack, off.marker);
+      assert.equal(asMember?.author, `urn:li:person:${stack.standIn.member.sub}`);
+
+      await setOrganizationPosting(true);
+      const on = await submitItem(stack, 'org-on');
+      await approve(stack, on.id);
+      const done = await reaches(stack, on.id, 'published');
+      const ledger = await ledgerFor(stack, on.marker);
+      assert.equal(ledger.length, 1);
+      assert.equal(ledger[0]?.author, ORG_URN);
+      assert.equal(done.publications[0]?.postUrn, ledger[0]?.urn);
+      const pub = await stack.db.publication.findFirstOrThrow({ where: { contentId: on.id } });
+      assert.equal(pub.authorUrn, ORG_URN);
+    } finally {
+      await setOrganizationPosting(false);
+      await connect(MEMBER_SCOPES);
+    }
+  });
+
+  it('when the organization_posting flag is on but the grant lacks w_organization_social, then the organization is not used as author', async () => {
+    await connect(MEMBER_SCOPES, ORG_URN);
+    await setOrganizationPosting(true);
+    try {
+      const item = await submitItem(stack, 'org-noscope');
+      await approve(stack, item.id);
+      await reaches(stack, item.id, 'published');
+      const [posted] = await ledgerFor(stack, item.marker);
+      assert.equal(posted?.author, `urn:li:person:${stack.standIn.member.sub}`);
+    } finally {
+      await setOrganizationPosting(false);
+      await connect(MEMBER_SCOPES);
+    }
+  });
+
+  it('when LinkedIn counts the text over its 3000 limit, then the item fails TOO_LONG and is never truncated', async () => {
+    const item = await submitItem(stack, 'toolong');
+    // Our count said it fits (it was accepted); LinkedIn counts otherwise (its unit is UNCONFIRMED).
+    const row = await stack.db.content.findFirstOrThrow({ where: { contentId: item.id } });
+    const rendered = row.rendered as Record<string, Record<string, unknown>>;
+    const longText = `${item.text} ${'Ω'.repeat(3_000)}`;
+    await stack.db.content.update({
+      where: { contentId_version: { contentId: item.id, version: 1 } },
+      data: {
+        rendered: {
+          ...rendered,
+          linkedin: { ...rendered.linkedin, text: longText },
+        } as Prisma.InputJsonValue,
+      },
+    });
+    const since = Date.now();
+    await approve(stack, item.id);
+    const error = await expectFailed(stack, item, 'TOO_LONG');
+    assert.match(error.message, /exceeded the maximum allowed \(3000 characters\)/);
+    assert.ok(!error.message.includes('Ω'.repeat(100)), 'the text itself is not echoed');
+    assert.equal((await createRequestsSince(stack, since)).length, 1, 'no retry');
+  });
+});
+
+describe('an inactive LinkedIn-Version fails the item naming LINKEDIN_VERSION', () => {
+  let stack: Stack;
+  const logs = captureLogs('worker', 'info');
+
+  before(async () => {
+    // LinkedIn has retired our version: only 202601 is live.
+    stack = await startStack({ scopes: MEMBER_SCOPES, standIn: { activeVersions: ['202601'] } });
+    await startWorkerWith(stack, { log: logs.log });
+  });
+  after(() => stack.close());
+
+  it('when LinkedIn answers 426 for our version, then the item fails naming LINKEDIN_VERSION and an error is logged', async () => {
+    assert.equal(stack.config.LINKEDIN_VERSION, TEST_LINKEDIN_VERSION);
+    const item = await submitItem(stack, 'version');
+    const since = Date.now();
+    await approve(stack, item.id);
+    const error = await expectFailed(stack, item, 'LINKEDIN_VERSION_INACTIVE');
+    assert.match(error.message, new RegExp(`LINKEDIN_VERSION=${TEST_LINKEDIN_VERSION}`));
+    assert.match(
+      error.message,
+      new RegExp(`Requested version ${TEST_LINKEDIN_VERSION}01 is not active`),
+    );
+    assert.equal((await createRequestsSince(stack, since)).length, 1, 'no retry');
+    const logged = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(
+      logged.some((l) => l.level === 'error' && l.setting === 'LINKEDIN_VERSION'),
+      'an operator alert names the setting',
+    );
+  });
+});

@@ -36,8 +36,10 @@ const BODY_LIMIT = 1024 * 1024;
 
 /** Builds the REST API from its dependencies; `server.ts` only listens and closes. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Fastify's own logger type, so plugins typed against the default instance accept it.
+  const logger: FastifyBaseLogger = deps.log;
   const base = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
+    loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),

@@ -78,7 +78,7 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
     await tx.audit.create({
       data: {
         ...row,
-        details: (row.details ?? undefined) as object | undefined,
+        details: row.details ?? undefined,
         dedupeKey: entry.dedupeKey ?? null,
         prevHash,
         hash: auditHash(prevHash, row),

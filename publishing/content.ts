@@ -83,7 +83,7 @@ export async function submitContent(
             sanitize: frontmatter.sanitize,
             scheduledAt: frontmatter.scheduled ? new Date(frontmatter.scheduled) : null,
             contentHash: itemContentHash(prepared.rendered),
-            rendered: prepared.rendered as unknown as Prisma.InputJsonValue,
+            rendered: prepared.rendered,
             title: titleOf(body),
             submittedBy: actor.name,
           },

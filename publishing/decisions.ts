@@ -4,6 +4,7 @@ import { TERMINAL_STATUSES } from '../contracts/workflow';
 import { appendAudit } from '../platform/audit';
 import {
   approveUpdate,
+  type contentWorkflow,
   rejectUpdate,
   rescheduleUpdate,
   statusQuery,
@@ -134,7 +135,7 @@ export async function cancelContent(
 ): Promise<ActionResult> {
   try {
     const item = await resolveItem(deps, target.id, target.version);
-    const handle = deps.temporal.workflow.getHandle(item.workflowId);
+    const handle = deps.temporal.workflow.getHandle<typeof contentWorkflow>(item.workflowId);
     const deadline = Date.now() + (deps.workflowCallTimeoutMs ?? 10_000);
     const state = await deps.temporal.withDeadline(deadline, () => handle.query(statusQuery));
     if (state.status === 'publishing' || TERMINAL_STATUSES.includes(state.status)) {

@@ -52,7 +52,7 @@ export function mapError(err: unknown): unknown {
   }
   if (err instanceof WorkflowExecutionAlreadyStartedError) return err;
   if (isGrpcServiceError(err)) {
-    const code = err.code;
+    const code: number | undefined = err.code;
     if (code === GrpcStatus.NOT_FOUND) {
       // Updates on a closed workflow come back as NOT_FOUND "workflow execution already completed".
       if (/already completed/i.test(err.details ?? err.message)) {

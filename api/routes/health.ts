@@ -51,9 +51,10 @@ export function healthRoutes(checks: ReadinessCheck[]): FastifyPluginAsyncZod {
         );
         const ok = results.every(([, r]) => r.ok);
         if (!ok) void reply.header('retry-after', '5');
-        return reply
-          .code(ok ? 200 : 503)
-          .send({ status: ok ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
+        return reply.code(ok ? 200 : 503).send({
+          status: ok ? 'ready' : 'unavailable',
+          checks: Object.fromEntries(results) as Record<string, { ok: boolean; error?: string }>,
+        });
       },
     );
   };

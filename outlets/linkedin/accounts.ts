@@ -111,7 +111,8 @@ export async function rotateTokens(
         const locked = await tx.$queryRaw<
           { key_id: string }[]
         >`SELECT key_id FROM linkedin_tokens WHERE id = ${row.id} FOR UPDATE`;
-        if (locked[0]?.key_id === vault.currentKeyId) return;
+        // Gone meanwhile (nothing to re-seal) or already re-sealed by a concurrent run.
+        if (!locked[0] || locked[0].key_id === vault.currentKeyId) return;
         const fresh = await tx.linkedinToken.findUniqueOrThrow({ where: { id: row.id } });
         const access = vault.seal(row.id, openAccessToken(vault, fresh));
         const refreshPlain = openRefreshToken(vault, fresh);
@@ -119,6 +120,9 @@ export async function rotateTokens(
         await tx.linkedinToken.update({
           where: { id: row.id },
           data: {
+            // A re-seal is not a reconnect: `updatedAt` picks the account posts go out as
+            // (currentAccount), so rotation must not move it.
+            updatedAt: fresh.updatedAt,
             keyId: vault.currentKeyId,
             accessCiphertext: Buffer.from(access.ciphertext),
             accessNonce: Buffer.from(access.nonce),

@@ -1,6 +1,6 @@
 import { FailureType } from '../../contracts/workflow';
 import { appendAudit } from '../../platform/audit';
-import type { Vault } from '../../platform/crypto/vault';
+import { VaultError, type Vault } from '../../platform/crypto/vault';
 import type { Db } from '../../platform/db/client';
 import type { Logger } from '../../platform/logger';
 import type { CreateOutcome, Outlet, OutletSession, Prepared, ReadBack } from '../outlet';
@@ -40,6 +40,20 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
     }
   }
 
+  /**
+   * A token that cannot be opened (tampered row, key no longer configured) is the operator's to
+   * fix, not a reason to fail items: callers park. Logged with its code only, never the bytes.
+   */
+  function openSealed<T>(open: () => T, accountId: string): T | VaultError {
+    try {
+      return open();
+    } catch (err) {
+      if (!(err instanceof VaultError)) throw err;
+      log.error({ accountId, code: err.code }, 'stored LinkedIn token cannot be opened');
+      return err;
+    }
+  }
+
   /** One refresh at a time per account (advisory lock); a second caller reuses the first's result. */
   async function refresh(accountId: string, staleAccessToken: string): Promise<boolean> {
     const outcome = await db.$transaction(
@@ -47,11 +61,13 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(${REFRESH_LOCK_NAMESPACE}, hashtext(${accountId}))`;
         const row = await tx.linkedinToken.findUnique({ where: { id: accountId } });
         if (!row) return false;
-        if (row.status === 'active' && openAccessToken(vault, row) !== staleAccessToken)
-          return true;
-        const refreshToken = openRefreshToken(vault, row);
-        if (!refreshToken || (row.refreshExpiresAt && row.refreshExpiresAt.getTime() < Date.now()))
-          return false;
+        if (row.status === 'active') {
+          const current = openSealed(() => openAccessToken(vault, row), accountId);
+          if (!(current instanceof VaultError) && current !== staleAccessToken) return true;
+        }
+        const refreshToken = openSealed(() => openRefreshToken(vault, row), accountId);
+        if (!refreshToken || refreshToken instanceof VaultError) return false;
+        if (row.refreshExpiresAt && row.refreshExpiresAt.getTime() < Date.now()) return false;
         const result = await client.refresh(refreshToken);
         if (!result.ok) {
           log.warn({ accountId, error: result.error.code }, 'LinkedIn token refresh failed');
@@ -145,9 +161,19 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
         orgFlag?.enabled && row.organizationUrn && row.scopes.includes('w_organization_social'),
       );
       const author = asOrganization ? (row.organizationUrn as string) : row.memberUrn;
-      let accessToken = openAccessToken(vault, row);
-      if (row.accessExpiresAt.getTime() <= Date.now()) {
+      const opened = openSealed(() => openAccessToken(vault, row), row.id);
+      let accessToken = opened instanceof VaultError ? '' : opened;
+      if (opened instanceof VaultError || row.accessExpiresAt.getTime() <= Date.now()) {
+        // A refresh also heals an unreadable access token: the new one is sealed afresh.
         if (!(await refresh(row.id, accessToken))) {
+          if (opened instanceof VaultError) {
+            // Not marked: restoring the key it was sealed with fixes it as well as reconnecting.
+            return {
+              ok: false,
+              reason: 'reauth_required',
+              message: `${REAUTH_MESSAGE}: its stored token cannot be opened (${opened.code}); reconnect it, or restore the encryption key it was sealed with`,
+            };
+          }
           await markReauth(row.id, 'access token expired and no refresh token');
           return { ok: false, reason: 'reauth_required', message: REAUTH_MESSAGE };
         }

@@ -15,9 +15,7 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   if (constraint === undefined) return true;
   const cause = e.meta?.driverAdapterError?.cause?.constraint;
   const name =
-    typeof cause === 'object' && cause !== null && 'index' in cause
-      ? (cause as { index: unknown }).index
-      : cause;
+    typeof cause === 'object' && cause !== null && 'index' in cause ? cause.index : cause;
   return name === constraint || JSON.stringify(e.meta?.target ?? '').includes(constraint);
 }
 

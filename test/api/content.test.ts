@@ -75,7 +75,7 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
       '---\nstatus: ready\nlanguage: en_US!\noutlets: []\nschedueld: 2026-12-01T09:00:00\nversion: 0\n---\nHello\n';
     const response = await submit(uniqueId('bad'), bad);
     assert.equal(response.statusCode, 422);
-    const { error, issues } = response.json() as { error: string; issues: { path: string }[] };
+    const { error, issues } = response.json<{ error: string; issues: { path: string }[] }>();
     assert.equal(error, 'VALIDATION_FAILED');
     const paths = issues.map((i) => i.path);
     for (const p of ['language', 'outlets', 'schedueld', 'version'])
@@ -129,10 +129,10 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     await reaches(id, 'awaiting_approval');
     const preview = await get(`/v1/content/${id}/preview`);
     assert.equal(preview.statusCode, 200);
-    const { contentHash, outlets } = preview.json() as {
+    const { contentHash, outlets } = preview.json<{
       contentHash: string;
       outlets: { text: string; length: number; limit: number }[];
-    };
+    }>();
     assert.equal(outlets[0]?.limit, 3000);
     assert.match(outlets[0]?.text ?? '', /\\\(v2\\\)/);
     const approved = await act(id, 'approve', { contentHash, note: 'ship it' });
@@ -188,16 +188,16 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     for (const id of ids) await reaches(id, 'draft');
     const first = await get('/v1/content?status=draft&limit=2');
     assert.equal(first.statusCode, 200);
-    const page1 = first.json() as {
+    const page1 = first.json<{
       items: { id: string; status: string }[];
       nextCursor: string | null;
-    };
+    }>();
     assert.equal(page1.items.length, 2);
     assert.ok(page1.items.every((i) => i.status === 'draft'));
     assert.ok(page1.nextCursor);
-    const page2 = (
-      await get(`/v1/content?status=draft&limit=2&cursor=${page1.nextCursor}`)
-    ).json() as typeof page1;
+    const page2 = (await get(`/v1/content?status=draft&limit=2&cursor=${page1.nextCursor}`)).json<
+      typeof page1
+    >();
     const seen = new Set(page1.items.map((i) => i.id));
     assert.ok(page2.items.every((i) => !seen.has(i.id)));
     assert.equal(page1.items[0]?.id, ids[2]);

@@ -5,7 +5,10 @@ import type { Stack } from './stack';
 const root = path.resolve(import.meta.dirname, '../..');
 
 /** The production worker entry (`npm run worker`) as its own process, configured for a stack. */
-export function spawnWorker(stack: Stack, extraEnv: Record<string, string> = {}): ChildProcess & { output: () => string } {
+export function spawnWorker(
+  stack: Stack,
+  extraEnv: Record<string, string> = {},
+): ChildProcess & { output: () => string } {
   const c = stack.config;
   const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
     cwd: root,

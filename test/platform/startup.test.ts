@@ -10,7 +10,12 @@ const KEY = randomBytes(32).toString('base64');
 function start(entry: string, env: Record<string, string>) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -20,7 +25,9 @@ function start(entry: string, env: Record<string, string>) {
 describe('process start-up with bad configuration', () => {
   for (const entry of ['worker/main.ts', 'api/server.ts']) {
     it(`when ${entry} lacks TOKEN_ENCRYPTION_KEY, then it exits 1 with one line naming it`, () => {
-      const r = start(entry, { DATABASE_URL: 'postgres://stargue:stargue@127.0.0.1:5432/postgres' });
+      const r = start(entry, {
+        DATABASE_URL: 'postgres://stargue:stargue@127.0.0.1:5432/postgres',
+      });
       assert.equal(r.status, 1);
       assert.equal(r.stderr.split('\n').length, 1, r.stderr);
       assert.match(r.stderr, /TOKEN_ENCRYPTION_KEY is required/);
@@ -35,7 +42,10 @@ describe('process start-up with bad configuration', () => {
     });
 
     it(`when ${entry} cannot reach the database, then it exits 1 with one line naming DATABASE_URL`, () => {
-      const r = start(entry, { DATABASE_URL: 'postgres://stargue:stargue@127.0.0.1:1/postgres', TOKEN_ENCRYPTION_KEY: KEY });
+      const r = start(entry, {
+        DATABASE_URL: 'postgres://stargue:stargue@127.0.0.1:1/postgres',
+        TOKEN_ENCRYPTION_KEY: KEY,
+      });
       assert.equal(r.status, 1);
       assert.equal(r.stderr.split('\n').length, 1, r.stderr);
       assert.match(r.stderr, /cannot use DATABASE_URL/);

@@ -18,12 +18,23 @@ describe('worker killed while LinkedIn holds the publish request', () => {
     const id = uniqueId('crash');
     const marker = uniqueId('m');
     let worker = spawnWorker(stack);
-    await eventually(async () => (worker.output().includes('worker running') ? true : undefined), 30_000, `worker start: ${worker.output()}`);
+    await eventually(
+      async () => (worker.output().includes('worker running') ? true : undefined),
+      30_000,
+      `worker start: ${worker.output()}`,
+    );
 
-    await stack.standIn.injectFault({ type: 'hold', phase: 'before_create', method: 'POST', path: '/rest/posts' });
+    await stack.standIn.injectFault({
+      type: 'hold',
+      phase: 'before_create',
+      method: 'POST',
+      path: '/rest/posts',
+    });
     await submit(stack, id, post({ body: `Crash drill ${marker}` }));
     const handle = stack.temporal.workflow.getHandle(contentWorkflowId(id, 1));
-    await eventually(async () => ((await handle.query(statusQuery)).status === 'awaiting_approval' ? true : undefined));
+    await eventually(async () =>
+      (await handle.query(statusQuery)).status === 'awaiting_approval' ? true : undefined,
+    );
     await approveContent(publishingDeps(stack), EDITOR, { id }, {});
 
     const held = await stack.standIn.waitForHeldRequest(30_000);
@@ -32,7 +43,9 @@ describe('worker killed while LinkedIn holds the publish request', () => {
     worker.kill('SIGKILL');
     await waitForExit(worker);
     assert.equal(await stack.standIn.release(held.id), 1);
-    await eventually(async () => ((await stack.standIn.ledger()).some((p) => p.commentary.includes(marker)) ? true : undefined));
+    await eventually(async () =>
+      (await stack.standIn.ledger()).some((p) => p.commentary.includes(marker)) ? true : undefined,
+    );
 
     worker = spawnWorker(stack);
     try {

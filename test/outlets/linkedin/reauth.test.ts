@@ -152,6 +152,22 @@ describe('re-authorization when LinkedIn gives no refresh token (self-serve app)
     assert.equal(round.status, 200, JSON.stringify(round.json));
     await expectPublishedOnce(stack, item);
   });
+
+  it('when the stored token cannot be opened (a flipped bit), then the item halts for re-auth instead of failing, and publishes once after an OAuth reconnect', async () => {
+    await stack.db
+      .$executeRaw`UPDATE linkedin_tokens SET access_ciphertext = set_byte(access_ciphertext, 0, get_byte(access_ciphertext, 0) # 1) WHERE id = ${stack.accountId}`;
+    const item = await submitItem(stack, 'tampered');
+    const since = Date.now();
+    await approve(stack, item.id);
+    const parked = await reaches(stack, item.id, parkedForReauth, 15_000);
+    assert.ok(parked.halt?.message.includes(REAUTH), parked.halt?.message);
+    assert.match(parked.halt?.message ?? '', /TAMPERED/);
+    assert.equal((await createRequestsSince(stack, since)).length, 0, 'nothing sent');
+
+    const round = await connectViaOAuth(oauth, keys.operator);
+    assert.equal(round.status, 200, JSON.stringify(round.json));
+    await expectPublishedOnce(stack, item);
+  });
 });
 
 describe('re-authorization when LinkedIn issues refresh tokens (partner app)', () => {
@@ -233,6 +249,18 @@ describe('re-authorization when LinkedIn issues refresh tokens (partner app)', (
     }
     const kept = await stack.db.linkedinToken.findUniqueOrThrow({ where: { id: accountId } });
     assert.deepEqual(kept.refreshExpiresAt, row.refreshExpiresAt, 'its expiry is kept too');
+  });
+
+  it('when the stored access token cannot be opened but a refresh token can, then one refresh heals the row and the item publishes once', async () => {
+    await stack.db
+      .$executeRaw`UPDATE linkedin_tokens SET access_ciphertext = set_byte(access_ciphertext, 5, get_byte(access_ciphertext, 5) # 16) WHERE id = ${accountId}`;
+    const item = await submitItem(stack, 'heal');
+    const since = Date.now();
+    await approve(stack, item.id);
+    await expectPublishedOnce(stack, item);
+    assert.equal((await refreshCallsSince(since)).length, 1);
+    const healed = await storedTokens(stack, accountId);
+    assert.ok(healed.accessToken.length > 100, 'the row opens again');
   });
 
   it('when the access token has expired and the refresh token is revoked, then the item halts for re-auth, keeps the refresh row, and publishes once after an OAuth reconnect', async () => {

@@ -18,7 +18,12 @@ declare module 'fastify' {
 export function actorOf(request: FastifyRequest): Actor {
   const key = request.apiKey;
   if (!key) throw new AppError(ErrorCode.Unauthorized, 'an API key is required');
-  return { name: key.name, role: key.role, keyId: key.id };
+  return {
+    name: key.name,
+    role: key.role,
+    keyId: key.id,
+    channel: request.routeOptions.config.route ?? request.url,
+  };
 }
 
 /** Bearer API keys, checked against their hashes on every request so a revocation bites at once. */

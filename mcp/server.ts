@@ -101,7 +101,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       log: log.child({ via: 'mcp' }),
     };
-    const server = createMcpServer(deps, { name: owner.name, role: owner.role, keyId: owner.id });
+    const server = createMcpServer(deps, {
+      name: owner.name,
+      role: owner.role,
+      keyId: owner.id,
+      channel: 'mcp',
+    });
     onShutdown(async () => {
       await server.close();
       await connection.close();

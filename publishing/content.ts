@@ -64,6 +64,14 @@ export async function submitContent(
     const existing = await deps.db.content.findUnique({ where: { contentId_version: key } });
     if (existing) {
       if (existing.sourceHash !== sourceHash) {
+        await appendAudit(deps.db, {
+          actor: actor.name,
+          action: 'content.submit_refused',
+          subject: input.id,
+          workflowId,
+          reason: 'same version, other content',
+          details: { version, role: actor.role, channel: actor.channel, sourceHash },
+        });
         throw new AppError(
           ErrorCode.VersionConflict,
           `${input.id} version ${version} was already submitted with other content; bump \`version\` for an edit`,
@@ -110,7 +118,13 @@ export async function submitContent(
         subject: input.id,
         workflowId,
         toStatus: 'validating',
-        details: { version, role: actor.role, sourceHash, length: input.markdown.length },
+        details: {
+          version,
+          role: actor.role,
+          channel: actor.channel,
+          sourceHash,
+          length: input.markdown.length,
+        },
         dedupeKey: `submit:${workflowId}`,
       });
     }

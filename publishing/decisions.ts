@@ -76,7 +76,7 @@ async function audit(
     subject: item.contentId,
     workflowId: item.workflowId,
     reason,
-    details: { version: item.version, role: actor.role, outcome },
+    details: { version: item.version, role: actor.role, channel: actor.channel, outcome },
   });
 }
 

@@ -17,4 +17,6 @@ export interface Actor {
   name: string;
   role: string;
   keyId: string;
+  /** How the call came in (`POST /v1/content`, `mcp`), recorded in the audit log. */
+  channel?: string;
 }

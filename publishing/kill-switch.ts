@@ -44,7 +44,7 @@ export async function setKillSwitch(
       action: body.engaged ? 'kill_switch.engaged' : 'kill_switch.released',
       subject: 'kill-switch',
       reason: body.reason ?? null,
-      details: { role: actor.role },
+      details: { role: actor.role, channel: actor.channel },
     });
     const signalled = await signalOpenItems(deps, {
       engaged: body.engaged,

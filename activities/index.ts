@@ -1,5 +1,6 @@
 import type { Db } from '../platform/db/client';
 import type { Outlet } from '../outlets/outlet';
+import { createAccountActivities } from './accounts';
 import { createContentActivities } from './content';
 import { createDatabaseActivities } from './database';
 import { createPublishActivities, type PublishDeps } from './publish';
@@ -14,6 +15,7 @@ export interface ActivityDeps {
 /** Every activity, built once with its dependencies; workflows proxy this type. */
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createAccountActivities(deps),
     ...createContentActivities(deps),
     ...createDatabaseActivities(deps),
     ...createPublishActivities(deps),

@@ -99,6 +99,9 @@ export const ContentViewSchema = z
     killSwitch: z.object({ item: SwitchSchema, global: SwitchSchema }),
     lastError: z.object({ type: z.string(), message: z.string(), at: Instant }).nullable(),
     nextAttemptAt: Instant.nullable(),
+    warnings: z
+      .array(z.string())
+      .describe('Things to act on before they halt the item, e.g. an expiring LinkedIn token'),
     live: z
       .boolean()
       .describe('false when Temporal could not be asked and the status comes from the database'),

@@ -114,6 +114,8 @@ export interface ContentState {
   lastError: ErrorRecord | null;
   /** When a rate-limited or failed attempt will be retried, if one is waiting. */
   nextAttemptAt: string | null;
+  /** Things an operator should act on before they become a halt (e.g. an expiring token). */
+  warnings: string[];
 }
 
 // ---- activities' contracts ----

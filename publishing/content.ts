@@ -294,6 +294,7 @@ function toView(
         ? { type: 'ERROR', message: row.lastError, at: row.updatedAt.toISOString() }
         : null),
     nextAttemptAt: live?.nextAttemptAt ?? null,
+    warnings: live?.warnings ?? [],
     live: live !== null,
   };
 }

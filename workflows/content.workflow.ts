@@ -7,6 +7,7 @@ import {
   defineSignal,
   defineUpdate,
   isCancellation,
+  patched,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -36,7 +37,7 @@ import { HaltReasonKey, PublishStatusKey, ScheduledAtKey } from '../contracts/se
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { validateContent, recordTransition, recordDecision, readKillSwitch } =
+const { validateContent, recordTransition, recordDecision, readKillSwitch, checkAccountExpiry } =
   proxyActivities<Activities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
@@ -96,6 +97,7 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
     globalSwitch: { engaged: false, reason: null },
     lastError: null,
     nextAttemptAt: null,
+    warnings: [],
   };
   let seq = 0;
   let decision: { approved: boolean; actor: string } | null = null;
@@ -239,6 +241,15 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
     }
 
     await transition('scheduled', made.actor, 'approved');
+    // Added after the first release: older histories have no such activity call here.
+    if (patched('warn-token-expiry')) {
+      const warning = await checkAccountExpiry({
+        ...ref(),
+        workflowId,
+        scheduledAt: state.scheduledAt,
+      });
+      if (warning) state.warnings.push(warning);
+    }
     for (const outlet of state.outlets) {
       if (!(await publishWhenDue(outlet))) return state;
     }

@@ -209,4 +209,27 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     assert.notEqual(ok.status, 'awaiting_approval');
     await reaches(id, 'published');
   });
+
+  it('when the LinkedIn token dies before the scheduled time, then approval warns in status and audit (no refresh token)', async () => {
+    const id = uniqueId('expiring');
+    await submit(
+      stack,
+      id,
+      post({ scheduled: new Date(Date.now() + 90 * 86_400_000).toISOString() }),
+    );
+    await reaches(id, 'awaiting_approval');
+    await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+    await reaches(id, 'scheduled');
+    const scheduled = await eventually(async () => {
+      const st = await status(id);
+      return st.warnings.length > 0 ? st : undefined;
+    });
+    assert.equal(scheduled.warnings.length, 1);
+    assert.match(scheduled.warnings[0] ?? '', /expires before this item's scheduled time/);
+    const audit = await stack.db.audit.findFirst({
+      where: { subject: id, action: 'linkedin.token_expiring' },
+    });
+    assert.ok(audit, 'warning audited');
+    await cancelContent(publishingDeps(stack), EDITOR, { id });
+  });
 });

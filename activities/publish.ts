@@ -125,7 +125,11 @@ export function createPublishActivities(deps: PublishDeps) {
       const since = pub.sendingAt ?? pub.createdAt;
       const found = await session.findPost(text, new Date(since.getTime() - 60_000));
       if (found.kind === 'found') return confirm(found.urn, 'read_back');
-      if (found.kind === 'cannot_read' && Date.now() - since.getTime() > resendWindowMs) {
+      if (
+        found.kind === 'cannot_read' &&
+        !input.resendAuthorized &&
+        Date.now() - since.getTime() > resendWindowMs
+      ) {
         await db.publication.update({
           where: { idempotencyKey: key },
           data: {

@@ -147,6 +147,24 @@ export const PreviewSchema = z
   })
   .meta({ id: 'Preview' });
 
+export const SourceSchema = z
+  .object({
+    id: z.string(),
+    version: z.number().int(),
+    markdown: z.string().describe('The Markdown exactly as submitted, frontmatter included'),
+  })
+  .meta({ id: 'Source' });
+
+export const LinkedInStatusSchema = z
+  .object({
+    connected: z.boolean(),
+    status: z
+      .enum(['active', 'reauth_required', 'not_connected'])
+      .describe('`reauth_required`: an operator must reconnect the account'),
+    accessExpiresAt: Instant.nullable(),
+  })
+  .meta({ id: 'LinkedInStatus' });
+
 export const VersionQuerySchema = z.object({
   version: z.coerce.number().int().positive().optional(),
 });

@@ -163,6 +163,8 @@ export interface PublishInput extends ContentRef {
   contentHash: string;
   /** Grows with every call the workflow makes; with the attempt number it fences stale workers. */
   call: number;
+  /** An operator released an `outcome_unknown` item: re-sending is allowed even past the window. */
+  resendAuthorized?: boolean;
 }
 
 export type PublishResolution = 'created' | 'already_recorded' | 'adopted_duplicate' | 'read_back';

@@ -18,6 +18,7 @@ import {
   allHandlersFinished,
   uuid4,
 } from '@temporalio/workflow';
+import type { z } from 'zod';
 import type { createActivities } from '../activities';
 import type {
   ApproveInput,
@@ -32,7 +33,16 @@ import type {
   ReleaseInput,
   RescheduleInput,
 } from '../contracts/workflow';
-import { FailureType, PERMANENT_FAILURES } from '../contracts/workflow';
+import {
+  ApproveInputSchema,
+  FailureType,
+  GlobalSwitchInputSchema,
+  HaltInputSchema,
+  PERMANENT_FAILURES,
+  RejectInputSchema,
+  ReleaseInputSchema,
+  RescheduleInputSchema,
+} from '../contracts/workflow';
 import { HaltReasonKey, PublishStatusKey, ScheduledAtKey } from '../contracts/search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -105,6 +115,8 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
   let reconnects = 0;
   let publishCalls = 0;
   let rateLimitStreak = 0;
+  // An operator's release of an `outcome_unknown` item vouches that a re-send is safe.
+  let resendAuthorized = false;
 
   // ---- handlers ----
 
@@ -121,6 +133,7 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
     (action === 'approve' || action === 'reject') && decision !== null;
 
   const validateApprove = (a: ApproveInput): void => {
+    checked(ApproveInputSchema, a, 'approve');
     assertPhase('approve', ['awaiting_approval']);
     if (a.contentHash !== undefined && a.contentHash !== state.contentHash) {
       throw ApplicationFailure.nonRetryable(
@@ -149,7 +162,10 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
     });
     return state;
   };
-  const validateReject = (_r: RejectInput): void => assertPhase('reject', ['awaiting_approval']);
+  const validateReject = (r: RejectInput): void => {
+    checked(RejectInputSchema, r, 'reject');
+    assertPhase('reject', ['awaiting_approval']);
+  };
   const reject = async (r: RejectInput, requestId: string): Promise<ContentState> => {
     decision = { approved: false, actor: r.actor };
     const contentHash = state.contentHash ?? '';
@@ -170,8 +186,10 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
     });
     return state;
   };
-  const validateReschedule = (_r: RescheduleInput): void =>
+  const validateReschedule = (r: RescheduleInput): void => {
+    checked(RescheduleInputSchema, r, 'reschedule');
     assertPhase('reschedule', ['validating', 'awaiting_approval', 'scheduled']);
+  };
   const reschedule = async (r: RescheduleInput): Promise<ContentState> => {
     state.scheduledAt = new Date(r.scheduledAt).toISOString();
     scheduleChanges++;
@@ -194,16 +212,27 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
   setHandler(rescheduleSignal, (r) =>
     tryHandle('reschedule', () => (validateReschedule(r), reschedule(r))),
   );
-  setHandler(haltSignal, async (h) => {
+  // Signal payloads come from anyone with access to Temporal: a malformed one is dropped, never
+  // allowed to fail workflow tasks.
+  setHandler(haltSignal, async (raw) => {
+    const h = parsedOrNull(HaltInputSchema, raw, 'halt');
+    if (!h) return;
     state.itemSwitch = { engaged: true, reason: h.reason };
     await audit('item_halt', h.actor, h.reason);
   });
-  setHandler(releaseSignal, async (r) => {
+  setHandler(releaseSignal, async (raw) => {
+    const r = parsedOrNull(ReleaseInputSchema, raw, 'release');
+    if (!r) return;
     state.itemSwitch = { engaged: false, reason: null };
-    if (state.halt?.reason === 'outcome_unknown') state.halt = null;
+    if (state.halt?.reason === 'outcome_unknown') {
+      state.halt = null;
+      resendAuthorized = true;
+    }
     await audit('item_release', r.actor, null);
   });
-  setHandler(globalSwitchSignal, (g) => {
+  setHandler(globalSwitchSignal, (raw) => {
+    const g = parsedOrNull(GlobalSwitchInputSchema, raw, 'globalKillSwitch');
+    if (!g) return;
     state.globalSwitch = { engaged: g.engaged, reason: g.engaged ? g.reason : null };
   });
   setHandler(accountReconnectedSignal, () => {
@@ -289,8 +318,7 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
     for (;;) {
       await waitUntilDue();
       await transition('publishing', 'system', `publishing to ${outlet}`);
-      // Once the outlet call has started it must finish and be recorded, even if cancelled.
-      const result = await CancellationScope.nonCancellable(() => attemptPublish(outlet));
+      const result = await attemptPublish(outlet);
       if (result !== 'retry') return result === 'published';
       // Not published: the loop waits (halt, rate limit) and tries again.
     }
@@ -298,14 +326,21 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
 
   async function attemptPublish(outlet: string): Promise<'published' | 'failed' | 'retry'> {
     let result: PublishResult;
+    const resend = resendAuthorized;
+    resendAuthorized = false;
     try {
-      result = await publishToOutlet({
-        ...ref(),
-        workflowId,
-        outlet,
-        contentHash: state.contentHash ?? '',
-        call: ++publishCalls,
-      });
+      // Once the outlet call has started it must finish and be recorded, even if cancelled;
+      // what follows (parking, waiting out a rate limit) stays cancellable.
+      result = await CancellationScope.nonCancellable(() =>
+        publishToOutlet({
+          ...ref(),
+          workflowId,
+          outlet,
+          contentHash: state.contentHash ?? '',
+          call: ++publishCalls,
+          ...(resend ? { resendAuthorized: true } : {}),
+        }),
+      );
     } catch (err) {
       const failure = err instanceof ActivityFailure ? err.cause : err;
       const type =
@@ -319,7 +354,9 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
         return 'retry';
       }
       const failType = type === 'UNKNOWN' ? FailureType.ServerError : type;
-      await finish('failed', 'system', message, { type: failType, message });
+      await CancellationScope.nonCancellable(() =>
+        finish('failed', 'system', message, { type: failType, message }),
+      );
       return 'failed';
     }
     switch (result.kind) {
@@ -433,7 +470,8 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
     if (error) state.lastError = { ...error, at: now() };
     upsertSearchAttributes([
       { key: PublishStatusKey, value: to },
-      ...(haltReason ? [{ key: HaltReasonKey, value: haltReason }] : []),
+      // Leaving `halted` clears the reason, so `HaltReason` never outlives the halt.
+      { key: HaltReasonKey, value: to === 'halted' ? (haltReason ?? null) : null },
       ...(state.scheduledAt ? [{ key: ScheduledAtKey, value: new Date(state.scheduledAt) }] : []),
     ]);
     describe();
@@ -511,6 +549,26 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
   function ref(): { contentId: string; version: number } {
     return { contentId: input.contentId, version: input.version };
   }
+}
+
+/** Validators refuse malformed input with a reason the caller sees (the API answers 409/422). */
+function checked<T>(schema: z.ZodType<T>, value: unknown, action: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
+    throw ApplicationFailure.nonRetryable(
+      `invalid ${action}: ${problems.join('; ')}`,
+      'INVALID_INPUT',
+    );
+  }
+  return parsed.data;
+}
+
+function parsedOrNull<T>(schema: z.ZodType<T>, value: unknown, signal: string): T | null {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  log.warn(`ignored a malformed ${signal} signal`, { issues: parsed.error.issues.length });
+  return null;
 }
 
 function now(): string {

@@ -18,6 +18,7 @@ import {
   type FindPostsOutcome,
   type GetPostOutcome,
 } from './posts';
+import { getSocialActions, type SocialActionsOutcome } from './social-actions';
 
 /** LinkedIn OAuth and Posts API. HTTP-level outcomes are returned as values, never thrown. */
 export interface LinkedInClient {
@@ -33,6 +34,7 @@ export interface LinkedInClient {
     count: number;
   }): Promise<FindPostsOutcome>;
   deletePost(input: { accessToken: string; urn: string }): Promise<DeletePostOutcome>;
+  getSocialActions(input: { accessToken: string; urn: string }): Promise<SocialActionsOutcome>;
 }
 
 /** Throws only on an invalid configuration. */
@@ -47,5 +49,6 @@ export function createLinkedInClient(config: LinkedInClientConfig): LinkedInClie
     getPost: (input) => getPost(settings, input),
     findPostsByAuthor: (input) => findPostsByAuthor(settings, input),
     deletePost: (input) => deletePost(settings, input),
+    getSocialActions: (input) => getSocialActions(settings, input),
   };
 }

@@ -151,7 +151,7 @@ export async function deletePost(
   return isNotFound(result.response) ? { kind: 'not_found' } : failureFromResponse(result.response);
 }
 
-function restHeaders(config: LinkedInClientConfig, accessToken: string): Record<string, string> {
+export function restHeaders(config: LinkedInClientConfig, accessToken: string): Record<string, string> {
   return {
     Authorization: `Bearer ${accessToken}`,
     'LinkedIn-Version': config.version,
@@ -160,7 +160,7 @@ function restHeaders(config: LinkedInClientConfig, accessToken: string): Record<
 }
 
 /** 404, or 410 for deleted posts; an HTML 404 from something in between proves nothing. */
-function isNotFound(response: HttpResponse): boolean {
+export function isNotFound(response: HttpResponse): boolean {
   if (response.status !== 404 && response.status !== 410) return false;
   return (
     response.body.trim() === '' || parseLinkedInError(response.status, response.body) !== undefined

@@ -232,4 +232,44 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     assert.ok(audit, 'warning audited');
     await cancelContent(publishingDeps(stack), EDITOR, { id });
   });
+
+  it('when halt/release signals arrive malformed, then they are ignored and the item keeps working', async () => {
+    const id = uniqueId('badsignal');
+    await submit(stack, id, post());
+    await reaches(id, 'awaiting_approval');
+    const handle = stack.temporal.workflow.getHandle(contentWorkflowId(id, 1));
+    await handle.signal('halt');
+    await handle.signal('release', { actor: 42 });
+    await handle.signal('globalKillSwitch', 'on');
+    const current = await status(id);
+    assert.equal(current.status, 'awaiting_approval');
+    assert.equal(current.itemSwitch.engaged, false);
+    await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+    await reaches(id, 'published');
+  });
+
+  it('when an item is parked by the switch found at publish time, then a cancel still ends it, with no post', async () => {
+    const id = uniqueId('parkcancel');
+    const marker = uniqueId('m');
+    // Only the database knows: no signal reaches the item, the publish activity finds it.
+    await stack.db.killSwitch.update({
+      where: { id: 1 },
+      data: { engaged: true, reason: 'db only', updatedBy: 'test' },
+    });
+    try {
+      await submit(stack, id, post({ body: `Parked ${marker}` }));
+      await reaches(id, 'awaiting_approval');
+      await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+      const halted = await reaches(id, 'halted');
+      assert.equal(halted.halt?.reason, 'kill_switch');
+      const result = await cancelContent(publishingDeps(stack), EDITOR, { id });
+      assert.equal(result.status, 'cancelled');
+    } finally {
+      await stack.db.killSwitch.update({
+        where: { id: 1 },
+        data: { engaged: false, reason: null, updatedBy: 'test' },
+      });
+    }
+    assert.equal((await ledgerFor(marker)).length, 0);
+  });
 });

@@ -79,10 +79,10 @@ export async function startOAuthApp(
 ): Promise<OAuthApp> {
   const clientId = uniqueId('stargue-app');
   const clientSecret = `secret-${uniqueId('s')}-${uniqueId('s')}`;
-  let real: LinkedInClient | undefined;
+  const configured: { client?: LinkedInClient } = {};
   const ready = (): LinkedInClient => {
-    assert.ok(real, 'the LinkedIn client is configured once the app listens');
-    return real;
+    assert.ok(configured.client, 'the LinkedIn client is configured once the app listens');
+    return configured.client;
   };
   // The redirect URI names the port, known only after listening: the app gets a client that
   // forwards to the real one built right after.
@@ -95,6 +95,7 @@ export async function startOAuthApp(
     getPost: (input) => ready().getPost(input),
     findPostsByAuthor: (input) => ready().findPostsByAuthor(input),
     deletePost: (input) => ready().deletePost(input),
+    getSocialActions: (input) => ready().getSocialActions(input),
   };
   const log = options.log ?? stack.log;
   const app = await buildApp({
@@ -122,7 +123,7 @@ export async function startOAuthApp(
     redirectUris: [config.LINKEDIN_REDIRECT_URI ?? ''],
     issueRefreshTokens: options.issueRefreshTokens ?? false,
   });
-  real = createLinkedInClient({
+  configured.client = createLinkedInClient({
     apiBase: config.LINKEDIN_API_BASE,
     oauthBase: config.LINKEDIN_OAUTH_BASE,
     version: config.LINKEDIN_VERSION,

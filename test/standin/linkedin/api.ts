@@ -7,6 +7,7 @@ import {
   versionMissing,
 } from './linkedin-errors';
 import { routePosts } from './posts';
+import { routeSocialActions } from './social-actions';
 import { json, type Reply } from './reply';
 import { bearerToken, header, type StandInRequest } from './request';
 import type { StandInState } from './state';
@@ -32,7 +33,9 @@ export function handleApi(state: StandInState, request: StandInRequest): Reply {
     // LinkedIn's answer here is UNCONFIRMED; the check can be switched off.
     return badRequest('This resource requires the header X-Restli-Protocol-Version: 2.0.0');
   }
-  return routePosts({ state, token, versionDay: `${month}01`, request });
+  const context = { state, token, versionDay: `${month}01`, request };
+  if (request.path.startsWith('/rest/socialActions/')) return routeSocialActions(context);
+  return routePosts(context);
 }
 
 function userinfo(state: StandInState, sub: string, scopes: string[]): Reply {

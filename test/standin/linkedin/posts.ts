@@ -118,7 +118,7 @@ function deletePost(context: RestContext, urn: string): Reply {
 }
 
 /** Own person URN with the member scope, or an organization the member administers. */
-function mayActAs(context: RestContext, author: string, access: 'read' | 'write'): boolean {
+export function mayActAs(context: RestContext, author: string, access: 'read' | 'write'): boolean {
   const { token, state } = context;
   const prefix = access === 'write' ? 'w' : 'r';
   const person = /^urn:li:person:(.+)$/.exec(author);

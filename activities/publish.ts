@@ -176,6 +176,8 @@ export function createPublishActivities(deps: PublishDeps) {
 
     let outcome = await session.create(text);
     if (outcome.kind === 'unauthorized' && (await session.refresh())) {
+      // The refresh took time: the second create obeys the same deadline and fence as the first.
+      await stillOwned();
       outcome = await session.create(text);
     }
 
@@ -250,6 +252,17 @@ export function createPublishActivities(deps: PublishDeps) {
         data: { state: 'failed', lastError: `${type}: ${message}` },
       });
       throw ApplicationFailure.nonRetryable(message, type);
+    }
+
+    async function stillOwned(): Promise<void> {
+      const owned = await db.publication.count({ where: { idempotencyKey: key, attempt: fence } });
+      if (owned === 0 || Date.now() > deadline - DEADLINE_MARGIN_MS) {
+        await undoClaim(ambiguous);
+        throw ApplicationFailure.retryable(
+          'attempt lost its deadline or its fence during a token refresh',
+          FailureType.Superseded,
+        );
+      }
     }
 
     // A definite "nothing was created" (401, 429) returns a clean row to `intent`; an ambiguous

@@ -84,34 +84,38 @@ export function createMcpServer(deps: PublishingDeps, actor: Actor): McpServer {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await runProcess('stargue-mcp', async ({ config, log, onShutdown }) => {
-    const key = process.env.STARGUE_API_KEY;
-    if (!key) throw new Error('STARGUE_API_KEY is required: an integration API key');
-    const db = createDb(config.DATABASE_URL, { max: 3 });
-    const owner = await findApiKey(db, key);
-    if (!owner) throw new Error('STARGUE_API_KEY is not a valid, active API key');
-    if (owner.role !== 'integration')
-      throw new Error(`STARGUE_API_KEY must be an integration key, not ${owner.role}`);
-    const connection = await connectClient(config);
-    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    // stdout belongs to the protocol: logs go to stderr.
-    const deps: PublishingDeps = {
-      db,
-      temporal,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      log: log.child({ via: 'mcp' }),
-    };
-    const server = createMcpServer(deps, {
-      name: owner.name,
-      role: owner.role,
-      keyId: owner.id,
-      channel: 'mcp',
-    });
-    onShutdown(async () => {
-      await server.close();
-      await connection.close();
-      await db.$disconnect();
-    });
-    await server.connect(new StdioServerTransport());
-  });
+  await runProcess(
+    'stargue-mcp',
+    async ({ config, log, onShutdown }) => {
+      const key = process.env.STARGUE_API_KEY;
+      if (!key) throw new Error('STARGUE_API_KEY is required: an integration API key');
+      const db = createDb(config.DATABASE_URL, { max: 3 });
+      const owner = await findApiKey(db, key);
+      if (!owner) throw new Error('STARGUE_API_KEY is not a valid, active API key');
+      if (owner.role !== 'integration')
+        throw new Error(`STARGUE_API_KEY must be an integration key, not ${owner.role}`);
+      const connection = await connectClient(config);
+      const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+      // stdout belongs to the protocol: logs go to stderr.
+      const deps: PublishingDeps = {
+        db,
+        temporal,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        log: log.child({ via: 'mcp' }),
+      };
+      const server = createMcpServer(deps, {
+        name: owner.name,
+        role: owner.role,
+        keyId: owner.id,
+        channel: 'mcp',
+      });
+      onShutdown(async () => {
+        await server.close();
+        await connection.close();
+        await db.$disconnect();
+      });
+      await server.connect(new StdioServerTransport());
+    },
+    { logToStderr: true },
+  );
 }

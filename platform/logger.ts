@@ -73,6 +73,34 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
   return out;
 }
 
+interface RequestLike {
+  method?: string;
+  url?: string;
+  hostname?: string;
+  host?: string;
+  ip?: string;
+  id?: string;
+}
+
+function shapeHttp(object: Record<string, unknown>): Record<string, unknown> {
+  const { req, res } = object as { req?: RequestLike; res?: { statusCode?: number } };
+  if (!req && !res) return object;
+  return {
+    ...object,
+    ...(req && typeof req === 'object'
+      ? {
+          req: {
+            method: req.method,
+            url: req.url,
+            host: req.hostname ?? req.host,
+            remoteAddress: req.ip,
+          },
+        }
+      : {}),
+    ...(res && typeof res === 'object' ? { res: { statusCode: res.statusCode } } : {}),
+  };
+}
+
 export interface LoggerSettings {
   level: string;
   name: string;
@@ -91,7 +119,9 @@ export function createLogger(settings: LoggerSettings): Logger {
     serializers: { err: (err: unknown) => redact(err) as object },
     formatters: {
       level: (label) => ({ level: label }),
-      log: (object) => redact(object) as Record<string, unknown>,
+      // Formatters run before pino's serializers: shape requests and responses here, then redact,
+      // so access logs keep method, URL (secrets scrubbed) and status.
+      log: (object) => redact(shapeHttp(object)) as Record<string, unknown>,
     },
     hooks: {
       logMethod(args, method) {

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 
@@ -12,6 +13,7 @@ export async function runProcess(
     log: Logger;
     onShutdown: (fn: () => Promise<void>) => void;
   }) => Promise<void>,
+  options: { logToStderr?: boolean } = {},
 ): Promise<void> {
   let config: Config;
   try {
@@ -20,7 +22,12 @@ export async function runProcess(
     process.stderr.write(`${name}: ${err instanceof ConfigError ? err.message : String(err)}\n`);
     process.exit(1);
   }
-  const log = createLogger({ level: config.LOG_LEVEL, name });
+  // A stdio protocol (MCP) owns stdout: its logs go to stderr.
+  const log = createLogger({
+    level: config.LOG_LEVEL,
+    name,
+    ...(options.logToStderr ? { destination: pino.destination(2) } : {}),
+  });
   const shutdowns: (() => Promise<void>)[] = [];
   let stopping = false;
   const stop = (signal: string): void => {

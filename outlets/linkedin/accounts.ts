@@ -63,8 +63,13 @@ export async function saveAccount(
           refreshNonce: Buffer.from(refreshFields.nonce),
         }
       : {}),
-    ...(refresh && input.tokens.refreshTokenExpiresInSeconds
-      ? { refreshExpiresAt: new Date(now + input.tokens.refreshTokenExpiresInSeconds * 1000) }
+    // A new refresh token brings its own expiry, or none known: never the previous token's.
+    ...(refresh
+      ? {
+          refreshExpiresAt: input.tokens.refreshTokenExpiresInSeconds
+            ? new Date(now + input.tokens.refreshTokenExpiresInSeconds * 1000)
+            : null,
+        }
       : {}),
   };
   await db.linkedinToken.upsert({ where: { id }, create: { id, ...data }, update: data });

@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import type { ContentState } from '../../../contracts/workflow';
 import { saveAccount } from '../../../outlets/linkedin/accounts';
 import { vaultFrom } from '../../../platform/crypto/keyring';
-import { Prisma } from '../../../platform/db/client';
 import { eventually, startStack, TEST_LINKEDIN_VERSION, type Stack } from '../../helpers/stack';
 import {
   approve,
@@ -156,7 +155,7 @@ describe('LinkedIn refusals end the item as failed with a reason a person can ac
         rendered: {
           ...rendered,
           linkedin: { ...rendered.linkedin, text: longText },
-        } as Prisma.InputJsonValue,
+        },
       },
     });
     const since = Date.now();

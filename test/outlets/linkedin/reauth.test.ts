@@ -263,6 +263,37 @@ describe('re-authorization when LinkedIn issues refresh tokens (partner app)', (
     assert.ok(healed.accessToken.length > 100, 'the row opens again');
   });
 
+  it('when a new refresh token comes without an expiry, then the old token’s expiry is not carried over to it and it is used', async () => {
+    const { refreshToken } = await storedTokens(stack, accountId);
+    assert.ok(refreshToken);
+    // The previous grant's refresh token has run out…
+    await stack.db.linkedinToken.update({
+      where: { id: accountId },
+      data: { refreshExpiresAt: new Date(Date.now() - 60_000) },
+    });
+    // …and a grant arrives with a (here: still valid) refresh token but no refresh_token_expires_in.
+    const fresh = await stack.standIn.issueToken({ scopes: SCOPES });
+    await saveAccount(stack.db, vaultFrom(stack.config), {
+      sub: stack.standIn.member.sub,
+      name: stack.standIn.member.name,
+      tokens: {
+        accessToken: fresh.accessToken,
+        expiresInSeconds: 5_183_999,
+        scopes: SCOPES,
+        refreshToken,
+      },
+      connectedBy: 'operator',
+    });
+    const row = await stack.db.linkedinToken.findUniqueOrThrow({ where: { id: accountId } });
+    assert.equal(row.refreshExpiresAt, null, 'unknown, not the old date');
+    await stack.standIn.expireToken(fresh.accessToken);
+    const item = await submitItem(stack, 'new-refresh');
+    const since = Date.now();
+    await approve(stack, item.id);
+    await expectPublishedOnce(stack, item);
+    assert.equal((await refreshCallsSince(since)).length, 1);
+  });
+
   it('when the access token has expired and the refresh token is revoked, then the item halts for re-auth, keeps the refresh row, and publishes once after an OAuth reconnect', async () => {
     const { accessToken, refreshToken } = await storedTokens(stack, accountId);
     assert.ok(refreshToken);

@@ -123,9 +123,11 @@ function tokenBody(access: TokenRecord, refresh: TokenRecord | undefined) {
     ...(refresh
       ? {
           refresh_token: refresh.token,
+          // Remaining lifetime, rounded to the nearest second: a token issued just now reports
+          // the full year, as LinkedIn does.
           refresh_token_expires_in: Math.min(
             REFRESH_TOKEN_SECONDS,
-            Math.floor((refresh.expiresAt - Date.now()) / 1000),
+            Math.round((refresh.expiresAt - Date.now()) / 1000),
           ),
         }
       : {}),

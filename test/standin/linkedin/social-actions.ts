@@ -11,7 +11,8 @@ import { json, type Reply } from './reply';
  */
 export function routeSocialActions(context: RestContext): Reply {
   const { state, request, versionDay } = context;
-  if (request.method !== 'GET') return notFound(`No resource for ${request.method} ${request.path}`);
+  if (request.method !== 'GET')
+    return notFound(`No resource for ${request.method} ${request.path}`);
   let urn: string;
   try {
     urn = decodeURIComponent(request.path.slice('/rest/socialActions/'.length));
@@ -20,7 +21,8 @@ export function routeSocialActions(context: RestContext): Reply {
   }
   const post = state.findPost(urn);
   if (!post || post.deleted) return notFound(`Post ${urn} not found`);
-  if (!mayActAs(context, post.author, 'read')) return accessDenied(`socialActions.GET.${versionDay}`);
+  if (!mayActAs(context, post.author, 'read'))
+    return accessDenied(`socialActions.GET.${versionDay}`);
   const { likes, comments } = engagementFor(urn, Date.now() - post.createdAt);
   return json(200, {
     target: urn,

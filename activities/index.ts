@@ -2,6 +2,7 @@ import type { Db } from '../platform/db/client';
 import type { Outlet } from '../outlets/outlet';
 import { createAccountActivities } from './accounts';
 import { createContentActivities } from './content';
+import { createEngagementActivities } from './engagement';
 import { createDatabaseActivities } from './database';
 import { createPublishActivities, type PublishDeps } from './publish';
 
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAccountActivities(deps),
     ...createContentActivities(deps),
     ...createDatabaseActivities(deps),
+    ...createEngagementActivities(deps),
     ...createPublishActivities(deps),
   };
 }

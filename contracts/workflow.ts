@@ -210,3 +210,28 @@ export const PERMANENT_FAILURES: readonly string[] = [
   FailureType.OutletDisabled,
   FailureType.AccountMissing,
 ];
+
+// ---- engagement follow-up ----
+
+export interface EngagementCheckpoint {
+  name: string;
+  /** Time after publishing at which to read the post's statistics. */
+  afterMs: number;
+}
+
+/** About 1 h, 24 h and 7 days after publishing. */
+export const ENGAGEMENT_CHECKPOINTS: readonly EngagementCheckpoint[] = [
+  { name: '1h', afterMs: 3_600_000 },
+  { name: '24h', afterMs: 86_400_000 },
+  { name: '7d', afterMs: 604_800_000 },
+];
+
+export interface EngagementInput extends ContentRef {
+  /** The content workflow whose publication this follows. */
+  workflowId: string;
+  outlet: string;
+  publishedAt: string;
+  checkpoints?: EngagementCheckpoint[];
+}
+
+export type EngagementResult = 'collected' | 'refused' | 'unavailable';

@@ -34,11 +34,19 @@ export interface OutletSession {
 export type Prepared =
   { ok: true; session: OutletSession } | { ok: false; reason: 'reauth_required'; message: string };
 
+export type EngagementReading =
+  | { kind: 'collected'; reactions: number; comments: number }
+  /** The account's scopes or the outlet's product do not allow reading statistics. */
+  | { kind: 'refused'; message: string }
+  | { kind: 'unavailable'; message: string };
+
 /** A place posts go to. LinkedIn is the first; the publish activity only knows this contract. */
 export interface Outlet {
   readonly name: string;
   prepare(): Promise<Prepared>;
   postUrl(urn: string): string;
+  /** Statistics of a published post, where the outlet offers them. */
+  readEngagement?(urn: string): Promise<EngagementReading>;
 }
 
 /** Stands in for an outlet whose credentials are not configured: items park instead of failing. */

@@ -1,4 +1,5 @@
 import { postUrl, type LinkedInClient } from '../outlets/linkedin';
+import { createLinkedInEngagementReader } from '../outlets/linkedin/engagement';
 import { createLinkedInOutlet } from '../outlets/linkedin/outlet';
 import { unconfiguredOutlet, type Outlet } from '../outlets/outlet';
 import type { Vault } from '../platform/crypto/vault';
@@ -15,7 +16,10 @@ export function outletsFor(deps: {
 }): Record<string, Outlet> {
   return {
     linkedin: deps.linkedin
-      ? createLinkedInOutlet({ ...deps, client: deps.linkedin })
+      ? {
+          ...createLinkedInOutlet({ ...deps, client: deps.linkedin }),
+          readEngagement: createLinkedInEngagementReader({ ...deps, client: deps.linkedin }),
+        }
       : unconfiguredOutlet(
           'linkedin',
           'LinkedIn is not configured (LINKEDIN_CLIENT_ID, LINKEDIN_CLIENT_SECRET, LINKEDIN_REDIRECT_URI)',

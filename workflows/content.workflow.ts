@@ -8,6 +8,7 @@ import {
   defineUpdate,
   isCancellation,
   patched,
+  startChild,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -20,6 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { createActivities } from '../activities';
+import { engagementWorkflow } from './engagement.workflow';
 import type {
   ApproveInput,
   ContentState,
@@ -283,7 +285,11 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
       if (!(await publishWhenDue(outlet))) return state;
     }
     const urns = state.publications.map((p) => p.postUrn).join(', ');
-    return await CancellationScope.nonCancellable(() => finish('published', 'system', urns));
+    return await CancellationScope.nonCancellable(async () => {
+      // Added after the first release: older histories start no child here.
+      if (patched('engagement-follow-up')) await startEngagementFollowUps();
+      return finish('published', 'system', urns);
+    });
   } catch (err) {
     if (!isCancellation(err)) throw err;
     await CancellationScope.nonCancellable(() =>
@@ -295,6 +301,24 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
   }
 
   // ---- helpers ----
+
+  /** Statistics are read later by a child that outlives this item (ABANDON). */
+  async function startEngagementFollowUps(): Promise<void> {
+    for (const publication of state.publications) {
+      await startChild(engagementWorkflow, {
+        workflowId: `${workflowId}:engagement:${publication.outlet}`,
+        parentClosePolicy: 'ABANDON',
+        args: [
+          {
+            ...ref(),
+            workflowId,
+            outlet: publication.outlet,
+            publishedAt: publication.publishedAt,
+          },
+        ],
+      });
+    }
+  }
 
   /** While awaiting a decision the item reports `halted` whenever a kill switch is on. */
   async function awaitDecision(): Promise<void> {

@@ -12,12 +12,12 @@ import {
 import type { ActivityDeps } from '../../activities';
 import { createLinkedInClient, type LinkedInClient } from '../../outlets/linkedin';
 import { saveAccount } from '../../outlets/linkedin/accounts';
-import { createLinkedInOutlet } from '../../outlets/linkedin/outlet';
 import { loadConfig, type Config } from '../../platform/config';
 import { vaultFrom } from '../../platform/crypto/keyring';
 import { createDb, type Db } from '../../platform/db/client';
 import { createLogger, type Logger } from '../../platform/logger';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
+import { outletsFor } from '../../worker/outlets';
 import { adminUrl, createScratchDatabase, dropDatabase } from './database';
 import { startLinkedInStandIn, type StandIn, type StandInOptions } from '../standin/linkedin';
 
@@ -141,11 +141,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     taskQueue,
     async startWorker(overrides = {}) {
       const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-      const outlet = createLinkedInOutlet({
+      // The same outlets the production worker builds.
+      const outlets = outletsFor({
         db,
         vault,
-        client: linkedin,
         log,
+        linkedin,
         linkedinVersion: config.LINKEDIN_VERSION,
       });
       const worker = await createWorker({
@@ -153,7 +154,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue,
         workflowBundle: await sharedBundle(),
-        activities: { db, outlets: { linkedin: outlet }, ...overrides },
+        activities: { db, outlets, ...overrides },
       });
       const running = worker.run();
       const handle: RunningWorker = {

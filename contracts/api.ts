@@ -88,6 +88,7 @@ export const ContentViewSchema = z
     language: z.string(),
     outlets: z.array(z.string()),
     scheduledAt: Instant.nullable(),
+    scheduledZone: z.string().nullable().describe('IANA zone the editor used when rescheduling, for display'),
     contentHash: Sha256Hex,
     submittedBy: z.string(),
     createdAt: Instant,

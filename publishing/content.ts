@@ -262,6 +262,7 @@ function toView(
     language: row.language,
     outlets: row.outlets,
     scheduledAt: live?.scheduledAt ?? iso(row.scheduledAt),
+    scheduledZone: row.scheduledZone,
     contentHash: row.contentHash,
     submittedBy: row.submittedBy,
     createdAt: row.createdAt.toISOString(),

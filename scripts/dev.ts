@@ -121,7 +121,8 @@ async function main(): Promise<void> {
     migrationsDir: path.join(root, 'prisma/migrations'),
     log: () => {},
   });
-  const db = createDb(config.DATABASE_URL);
+  // PGlite serves one query at a time: a one-connection pool keeps its answers in order.
+  const db = createDb(config.DATABASE_URL, process.env.DATABASE_URL ? {} : { max: 1 });
   stops.push(() => db.$disconnect());
   const vault = vaultFrom(config);
   const linkedin = linkedinClientFrom(config);

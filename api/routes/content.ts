@@ -3,6 +3,8 @@ import { z } from 'zod';
 import {
   ActionResultSchema,
   ApproveBodySchema,
+  AuditPageSchema,
+  AuditQuerySchema,
   ContentListSchema,
   ContentViewSchema,
   ErrorBodySchema,
@@ -11,6 +13,7 @@ import {
   PreviewSchema,
   RejectBodySchema,
   RescheduleBodySchema,
+  SourceSchema,
   SubmitBodySchema,
   SubmitResultSchema,
   VersionQuerySchema,
@@ -23,7 +26,7 @@ import {
   rescheduleContent,
 } from '../../publishing/decisions';
 import type { PublishingDeps } from '../../publishing/deps';
-import { listContent, previewContent } from '../../publishing/listing';
+import { contentSource, listAudit, listContent, previewContent } from '../../publishing/listing';
 import { actorOf } from '../auth';
 
 const errors = (...codes: number[]) =>
@@ -97,10 +100,42 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
       async (request) => previewContent(deps, request.params.id, request.query.version),
     );
 
+    app.get(
+      '/v1/content/:id/source',
+      {
+        config: { route: 'GET /v1/content/:id/source' },
+        schema: {
+          summary: 'The Markdown as submitted (frontmatter included)',
+          tags: ['content'],
+          security,
+          params: IdParamsSchema,
+          querystring: VersionQuerySchema,
+          response: { 200: SourceSchema, ...errors(404, 422) },
+        },
+      },
+      async (request) => contentSource(deps, request.params.id, request.query.version),
+    );
+
+    app.get(
+      '/v1/content/:id/audit',
+      {
+        config: { route: 'GET /v1/content/:id/audit' },
+        schema: {
+          summary: "The item's audit trail (every version), newest first",
+          tags: ['content'],
+          security,
+          params: IdParamsSchema,
+          querystring: AuditQuerySchema.omit({ subject: true }),
+          response: { 200: AuditPageSchema, ...errors(422) },
+        },
+      },
+      async (request) => listAudit(deps, { ...request.query, subject: request.params.id }),
+    );
+
     const action = <B extends z.ZodType>(
       name: 'approve' | 'reject' | 'reschedule' | 'cancel',
       summary: string,
-      body: B,
+      body: B | null,
       run: (
         request: {
           params: { id: string };
@@ -120,7 +155,8 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
             security,
             params: IdParamsSchema,
             querystring: VersionQuerySchema,
-            body,
+            // Cancel takes no body: none is declared, so a bare POST is fine.
+            ...(body ? { body } : {}),
             response: { 200: ActionResultSchema, ...errors(404, 409, 422) },
           },
         },
@@ -144,11 +180,8 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
       (r, actor) =>
         rescheduleContent(deps, actor, { id: r.params.id, version: r.query.version }, r.body),
     );
-    action(
-      'cancel',
-      'Cancel an item that has not started publishing',
-      z.object({}).strict().optional(),
-      (r, actor) => cancelContent(deps, actor, { id: r.params.id, version: r.query.version }),
+    action('cancel', 'Cancel an item that has not started publishing', null, (r, actor) =>
+      cancelContent(deps, actor, { id: r.params.id, version: r.query.version }),
     );
   };
 }

@@ -167,6 +167,12 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     assert.equal((await get('/v1/content/nope-nothing')).statusCode, 404);
     assert.equal((await get('/v1/content/nope-nothing/preview')).statusCode, 404);
     assert.equal((await act('nope-nothing', 'approve')).statusCode, 404);
+    const bodyless = await app.inject({
+      method: 'POST',
+      url: '/v1/content/nope-nothing/cancel',
+      headers: bearer(keys.editor),
+    });
+    assert.equal(bodyless.statusCode, 404, 'cancel needs no body');
     const id = uniqueId('naive');
     await submit(id, post({ scheduled: '2031-01-01T09:00:00Z' }));
     await reaches(id, 'awaiting_approval');
@@ -179,6 +185,7 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     assert.equal(ok.statusCode, 200, ok.body);
     const view = (await get(`/v1/content/${id}`)).json();
     assert.equal(view.scheduledAt, '2031-01-02T08:00:00.000Z');
+    assert.equal(view.scheduledZone, 'Europe/Paris');
     assert.equal((await act(id, 'reject', {})).statusCode, 422);
   });
 
@@ -268,8 +275,11 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
           op.responses && Object.keys(op.responses).length > 0,
           `${method} ${path} has responses`,
         );
-        if (method === 'post' || method === 'put')
+        // Cancel is the one state change that takes no body.
+        const bodyless = path.endsWith('/cancel');
+        if ((method === 'post' || method === 'put') && !bodyless)
           assert.ok(op.requestBody, `${method} ${path} has a request body`);
+        if (bodyless) assert.equal(op.requestBody, undefined);
       }
     }
     assert.equal((await app.inject('/docs')).statusCode < 400, true);

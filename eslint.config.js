@@ -125,6 +125,11 @@ export default tseslint.config(
     },
   },
   {
+    // The review page runs in the browser (docs/review.md).
+    files: ['review/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

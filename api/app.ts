@@ -18,6 +18,8 @@ import { contentRoutes } from './routes/content';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { oauthRoutes } from './routes/oauth';
 import { operationsRoutes } from './routes/operations';
+import { reviewRoutes } from './routes/review';
+import { sessionRoutes } from './routes/session';
 import type { LinkedInClient } from '../outlets/linkedin';
 import type { Vault } from '../platform/crypto/vault';
 
@@ -90,6 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps.readiness));
   await app.register(contentRoutes(deps.publishing));
   await app.register(operationsRoutes(deps.publishing));
+  await app.register(sessionRoutes(deps.publishing.db));
+  await app.register(reviewRoutes(deps.publishing));
   await app.register(
     oauthRoutes({ ...deps.publishing, linkedin: deps.linkedin, vault: deps.vault }),
   );

@@ -4,6 +4,9 @@ import { findApiKey, type KeyOwner } from '../platform/api-keys';
 import { AppError, ErrorCode } from '../publishing/errors';
 import type { Actor } from '../publishing/deps';
 import { mayCall, type RouteKey } from './roles';
+import { csrfMatches, findSession } from './routes/session';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -26,7 +29,10 @@ export function actorOf(request: FastifyRequest): Actor {
   };
 }
 
-/** Bearer API keys, checked against their hashes on every request so a revocation bites at once. */
+/**
+ * Bearer API keys, or a review-page session cookie, checked against their hashes on every request
+ * so a revocation bites at once.
+ */
 export function installAuth(app: FastifyInstance, db: Db): void {
   app.decorateRequest('apiKey', null);
   app.addHook('onRequest', async (request) => {
@@ -34,7 +40,17 @@ export function installAuth(app: FastifyInstance, db: Db): void {
     if (!route) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const owner = match ? await findApiKey(db, match[1] as string) : null;
+    let owner = match ? await findApiKey(db, match[1] as string) : null;
+    // Without a bearer key, the review page's session cookie (api/routes/session.ts) may stand
+    // in for it; a state-changing request must then also carry the session's CSRF token.
+    const session = match ? null : await findSession(db, request);
+    if (session) {
+      if (!SAFE_METHODS.has(request.method) && !csrfMatches(request, session)) {
+        request.log.warn({ route, key: session.owner.name }, 'CSRF check failed');
+        throw new AppError(ErrorCode.CsrfFailed, 'the x-csrf-token header is missing or wrong');
+      }
+      owner = session.owner;
+    }
     if (!owner) {
       request.log.warn(
         { route, reason: match ? 'unknown or revoked key' : 'no bearer key' },

@@ -6,6 +6,8 @@ export const ROUTE_ROLES = {
   'GET /v1/content': ['integration', 'editor'],
   'GET /v1/content/:id': ['integration', 'editor'],
   'GET /v1/content/:id/preview': ['integration', 'editor'],
+  'GET /v1/content/:id/source': ['integration', 'editor'],
+  'GET /v1/content/:id/audit': ['editor'],
   'POST /v1/content/:id/approve': ['editor'],
   'POST /v1/content/:id/reject': ['editor'],
   'POST /v1/content/:id/reschedule': ['editor'],
@@ -14,6 +16,7 @@ export const ROUTE_ROLES = {
   'PUT /v1/kill-switch': [],
   'GET /v1/audit': [],
   'GET /v1/oauth/linkedin/authorize': [],
+  'GET /v1/outlets/linkedin/status': ['integration', 'editor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RouteKey = keyof typeof ROUTE_ROLES;

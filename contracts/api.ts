@@ -88,7 +88,10 @@ export const ContentViewSchema = z
     language: z.string(),
     outlets: z.array(z.string()),
     scheduledAt: Instant.nullable(),
-    scheduledZone: z.string().nullable().describe('IANA zone the editor used when rescheduling, for display'),
+    scheduledZone: z
+      .string()
+      .nullable()
+      .describe('IANA zone the editor used when rescheduling, for display'),
     contentHash: Sha256Hex,
     submittedBy: z.string(),
     createdAt: Instant,

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import type { AuditPageSchema, ContentListSchema, PreviewSchema } from '../contracts/api';
+import type {
+  AuditPageSchema,
+  ContentListSchema,
+  LinkedInStatusSchema,
+  PreviewSchema,
+  SourceSchema,
+} from '../contracts/api';
 import type { PublishStatus } from '../contracts/workflow';
 import type { PublishingDeps } from './deps';
 import { AppError, ErrorCode, notFound } from './errors';
@@ -109,6 +115,47 @@ export async function previewContent(
 }
 
 const OUTLET_LIMIT: Record<string, number> = { linkedin: 3000 };
+
+/** The Markdown as submitted (the review page diffs it against the previous version). */
+export async function contentSource(
+  deps: PublishingDeps,
+  id: string,
+  version?: number,
+): Promise<z.infer<typeof SourceSchema>> {
+  try {
+    const row = await deps.db.content.findFirst({
+      where: { contentId: id, ...(version !== undefined ? { version } : {}) },
+      orderBy: { version: 'desc' },
+      select: { contentId: true, version: true, markdown: true },
+    });
+    if (!row) throw notFound(`content ${id}`);
+    return { id: row.contentId, version: row.version, markdown: row.markdown };
+  } catch (err) {
+    return toAppError(err);
+  }
+}
+
+/** Whether a LinkedIn account is connected and usable; never any token data. */
+export async function linkedInStatus(
+  deps: PublishingDeps,
+): Promise<z.infer<typeof LinkedInStatusSchema>> {
+  try {
+    const rows = await deps.db.linkedinToken.findMany({
+      select: { status: true, accessExpiresAt: true },
+      orderBy: { updatedAt: 'desc' },
+    });
+    const row = rows.find((r) => r.status !== 'active') ?? rows[0];
+    if (!row) return { connected: false, status: 'not_connected', accessExpiresAt: null };
+    const expired = row.accessExpiresAt.getTime() <= Date.now();
+    return {
+      connected: true,
+      status: row.status === 'active' && !expired ? 'active' : 'reauth_required',
+      accessExpiresAt: row.accessExpiresAt.toISOString(),
+    };
+  } catch (err) {
+    return toAppError(err);
+  }
+}
 
 export async function listAudit(
   deps: PublishingDeps,

@@ -151,7 +151,10 @@ export async function deletePost(
   return isNotFound(result.response) ? { kind: 'not_found' } : failureFromResponse(result.response);
 }
 
-export function restHeaders(config: LinkedInClientConfig, accessToken: string): Record<string, string> {
+export function restHeaders(
+  config: LinkedInClientConfig,
+  accessToken: string,
+): Record<string, string> {
   return {
     Authorization: `Bearer ${accessToken}`,
     'LinkedIn-Version': config.version,

@@ -2,13 +2,16 @@ import { z } from 'zod';
 import type { LinkedInClientConfig } from './config';
 import { parseJsonObject } from './errors';
 import { sendRequest } from './http';
-import { failureFromResponse, failureFromResult, unknownOutcome, type LinkedInFailure } from './outcomes';
+import {
+  failureFromResponse,
+  failureFromResult,
+  unknownOutcome,
+  type LinkedInFailure,
+} from './outcomes';
 import { isNotFound, restHeaders } from './posts';
 
 export type SocialActionsOutcome =
-  | { kind: 'found'; reactions: number; comments: number }
-  | { kind: 'not_found' }
-  | LinkedInFailure;
+  { kind: 'found'; reactions: number; comments: number } | { kind: 'not_found' } | LinkedInFailure;
 
 const SummarySchema = z.object({
   likesSummary: z.object({ totalLikes: z.number().int().nonnegative() }),

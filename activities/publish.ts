@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { publicationKey } from '../contracts/ids';
 import { FailureType, type PublishInput, type PublishResult } from '../contracts/workflow';
-import type { Db } from '../platform/db/client';
+import type { Db, Prisma } from '../platform/db/client';
 import type { Outlet } from '../outlets/outlet';
 
 export interface PublishDeps {
@@ -173,6 +173,8 @@ export function createPublishActivities(deps: PublishDeps) {
     }
     pub = await db.publication.findUniqueOrThrow({ where: { idempotencyKey: key } });
     await deps.beforeSend?.(key);
+    // A worker frozen since the claim must not wake up and send: re-check right before the call.
+    await stillOwned();
 
     let outcome = await session.create(text);
     if (outcome.kind === 'unauthorized' && (await session.refresh())) {
@@ -221,10 +223,7 @@ export function createPublishActivities(deps: PublishDeps) {
       case 'permanent':
         return fail(outcome.type, outcome.message);
       case 'unknown':
-        await db.publication.update({
-          where: { idempotencyKey: key },
-          data: { lastError: `${FailureType.OutcomeUnknown}: ${outcome.message}` },
-        });
+        await updateOwned({ lastError: `${FailureType.OutcomeUnknown}: ${outcome.message}` });
         throw ApplicationFailure.retryable(
           `outcome unknown: ${outcome.message}`,
           FailureType.OutcomeUnknown,
@@ -236,9 +235,12 @@ export function createPublishActivities(deps: PublishDeps) {
       resolution: 'created' | 'adopted_duplicate' | 'read_back',
     ): Promise<PublishResult> {
       const confirmedAt = new Date();
-      await db.publication.update({
-        where: { idempotencyKey: key },
-        data: { state: 'confirmed', postUrn: urn, confirmedAt, resolution, lastError: null },
+      await updateOwned({
+        state: 'confirmed',
+        postUrn: urn,
+        confirmedAt,
+        resolution,
+        lastError: null,
       });
       return published(outlet as Outlet, urn, resolution, confirmedAt);
     }
@@ -247,19 +249,41 @@ export function createPublishActivities(deps: PublishDeps) {
       type: (typeof FailureType)[keyof typeof FailureType],
       message: string,
     ): Promise<never> {
-      await db.publication.update({
-        where: { idempotencyKey: key },
-        data: { state: 'failed', lastError: `${type}: ${message}` },
-      });
+      await updateOwned({ state: 'failed', lastError: `${type}: ${message}` });
       throw ApplicationFailure.nonRetryable(message, type);
     }
 
+    /**
+     * Every write after the claim is fenced: a stale attempt (a newer one claimed the row, or the
+     * row is already confirmed) changes nothing and its result is discarded.
+     */
+    async function updateOwned(data: Prisma.PublicationUpdateManyMutationInput): Promise<void> {
+      const { count } = await db.publication.updateMany({
+        where: { idempotencyKey: key, attempt: fence, state: { not: 'confirmed' } },
+        data,
+      });
+      if (count === 0) {
+        throw ApplicationFailure.nonRetryable(
+          'a newer attempt owns this publication',
+          FailureType.Superseded,
+        );
+      }
+    }
+
     async function stillOwned(): Promise<void> {
-      const owned = await db.publication.count({ where: { idempotencyKey: key, attempt: fence } });
-      if (owned === 0 || Date.now() > deadline - DEADLINE_MARGIN_MS) {
+      const owned = await db.publication.count({
+        where: { idempotencyKey: key, attempt: fence, state: 'sending' },
+      });
+      if (owned === 0) {
+        throw ApplicationFailure.nonRetryable(
+          'a newer attempt owns this publication',
+          FailureType.Superseded,
+        );
+      }
+      if (Date.now() > deadline - DEADLINE_MARGIN_MS) {
         await undoClaim(ambiguous);
         throw ApplicationFailure.retryable(
-          'attempt lost its deadline or its fence during a token refresh',
+          'attempt too close to its deadline to call the outlet',
           FailureType.Superseded,
         );
       }
@@ -269,10 +293,7 @@ export function createPublishActivities(deps: PublishDeps) {
     // one stays `sending` so the next attempt still resolves the earlier call.
     async function undoClaim(wasAmbiguous: boolean): Promise<void> {
       if (wasAmbiguous) return;
-      await db.publication.update({
-        where: { idempotencyKey: key },
-        data: { state: 'intent', sendingAt: null },
-      });
+      await updateOwned({ state: 'intent', sendingAt: null });
     }
   }
 }

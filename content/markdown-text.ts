@@ -166,7 +166,9 @@ class Renderer {
 
   private link(children: readonly PhrasingContent[], url: string, before: string): string {
     const text = plainText(children);
-    if (url === '') return this.inline(children, before);
+    // Only web and mail links are worth carrying into a post; `javascript:`, `data:` and the like
+    // are dropped, keeping the link's words.
+    if (url === '' || !isSafeLinkTarget(url)) return this.inline(children, before);
     if (text === '' || text === url || text === url.replace(/^(?:https?:\/\/|mailto:)/i, '')) {
       // Autolinks and bare URLs: the URL once, and a `#fragment` in it is not a hashtag.
       return this.writer.literal(text === '' ? url : text);
@@ -214,4 +216,10 @@ function definitionsOf(tree: Root): Map<string, string> {
   };
   visit(tree.children);
   return found;
+}
+
+/** Absolute http(s) or mailto URLs, bare `www.` hosts, and relative paths; no other scheme. */
+function isSafeLinkTarget(url: string): boolean {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase();
+  return scheme === undefined || scheme === 'http' || scheme === 'https' || scheme === 'mailto';
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IssueSchema } from './issues';
+import { IssueSchema, MAX_INT4, MAX_INT8, storableText } from './issues';
 import { PublishStatusSchema, HALT_REASONS } from './workflow';
 
 // Request and response shapes of the REST API, defined once: the routes validate with them,
@@ -170,14 +170,14 @@ export const LinkedInStatusSchema = z
   .meta({ id: 'LinkedInStatus' });
 
 export const VersionQuerySchema = z.object({
-  version: z.coerce.number().int().positive().optional(),
+  version: z.coerce.number().int().positive().max(MAX_INT4).optional(),
 });
 export const IdParamsSchema = z.object({ id: ContentIdSchema });
 
 export const ApproveBodySchema = z
-  .object({ note: z.string().max(2000).optional(), contentHash: Sha256Hex.optional() })
+  .object({ note: storableText(2000).optional(), contentHash: Sha256Hex.optional() })
   .strict();
-export const RejectBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
+export const RejectBodySchema = z.object({ reason: storableText(2000).trim().min(1) }).strict();
 export const RescheduleBodySchema = z
   .object({
     scheduled: Instant.describe('ISO 8601 with `Z` or an offset; a naive local time is refused'),
@@ -209,7 +209,7 @@ export const KillSwitchChangeSchema = KillSwitchSchema.extend({
     .describe('Open items told at once; the rest learn before their outlet call'),
 }).meta({ id: 'KillSwitchChange' });
 export const KillSwitchBodySchema = z
-  .object({ engaged: z.boolean(), reason: z.string().trim().min(1).max(500).optional() })
+  .object({ engaged: z.boolean(), reason: storableText(500).trim().min(1).optional() })
   .strict()
   .refine((b) => !b.engaged || b.reason !== undefined, {
     message: 'a reason is required to engage',
@@ -217,11 +217,12 @@ export const KillSwitchBodySchema = z
   });
 
 export const AuditQuerySchema = z.object({
-  subject: z.string().min(1).max(200),
+  subject: storableText(200).min(1),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z
     .string()
     .regex(/^\d{1,19}$/)
+    .refine((v) => BigInt(v) <= MAX_INT8, { message: 'is past the largest audit id' })
     .optional(),
 });
 export const AuditEntrySchema = z.object({

@@ -203,7 +203,8 @@ export const FrontmatterSchema = z.strictObject({
   version: z
     .number('must be a whole number')
     .int('must be a whole number')
-    .positive('must be 1 or more'),
+    .positive('must be 1 or more')
+    .max(2_147_483_647, 'must be at most 2147483647'),
 });
 /** Validated frontmatter: defaults applied, `language` canonical, `scheduled` a UTC ISO string. */
 export type Frontmatter = z.output<typeof FrontmatterSchema>;

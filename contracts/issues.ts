@@ -18,3 +18,19 @@ export const IssueSchema = z.object({
   column: z.number().int().positive().optional().describe('1-based column, when known.'),
 });
 export type Issue = z.infer<typeof IssueSchema>;
+
+/** Largest value of a Postgres `integer` (versions) and `bigint` (audit ids). */
+export const MAX_INT4 = 2_147_483_647;
+export const MAX_INT8 = 9_223_372_036_854_775_807n;
+
+/**
+ * Free text that Postgres can store and that hashes the same after a round trip: no NUL (`text`
+ * refuses it) and no lone surrogate (stored as U+FFFD, so an audit hash would no longer match).
+ */
+export function storableText(max: number) {
+  return z
+    .string()
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), { message: 'must not contain NUL (U+0000)' })
+    .refine((v) => v.isWellFormed(), { message: 'must not contain a lone surrogate' });
+}

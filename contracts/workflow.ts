@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './issues';
 
 // Imported by workflow code: zod and types only, no I/O.
 
@@ -35,7 +36,7 @@ export const HALT_REASONS = [
 export type HaltReason = (typeof HALT_REASONS)[number];
 
 const isoInstant = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
-const actor = z.string().min(1).max(200);
+const actor = storableText(200).min(1);
 
 export const ContentWorkflowInputSchema = z.object({
   contentId: z.string(),
@@ -46,7 +47,7 @@ export type ContentWorkflowInput = z.infer<typeof ContentWorkflowInputSchema>;
 
 export const ApproveInputSchema = z.object({
   actor,
-  note: z.string().max(2000).optional(),
+  note: storableText(2000).optional(),
   /** The content hash the editor saw (the preview shows it); refused when no longer current. */
   contentHash: z
     .string()
@@ -55,13 +56,13 @@ export const ApproveInputSchema = z.object({
 });
 export type ApproveInput = z.infer<typeof ApproveInputSchema>;
 
-export const RejectInputSchema = z.object({ actor, reason: z.string().min(1).max(2000) });
+export const RejectInputSchema = z.object({ actor, reason: storableText(2000).min(1) });
 export type RejectInput = z.infer<typeof RejectInputSchema>;
 
 export const RescheduleInputSchema = z.object({ actor, scheduledAt: isoInstant });
 export type RescheduleInput = z.infer<typeof RescheduleInputSchema>;
 
-export const HaltInputSchema = z.object({ actor, reason: z.string().min(1).max(500) });
+export const HaltInputSchema = z.object({ actor, reason: storableText(500).min(1) });
 export type HaltInput = z.infer<typeof HaltInputSchema>;
 
 export const ReleaseInputSchema = z.object({ actor });

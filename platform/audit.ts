@@ -34,12 +34,14 @@ interface HashedFields {
 
 /** Stable JSON: object keys sorted at every depth, so the same row always hashes the same. */
 function canonical(value: unknown): string {
+  // Postgres stores a lone surrogate as U+FFFD; hash what it will give back.
+  if (typeof value === 'string') return JSON.stringify(value.toWellFormed());
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries.map(([k, v]) => `${canonical(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -51,7 +53,20 @@ export function auditHash(prevHash: string, row: HashedFields): string {
     .digest('hex');
 }
 
-export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
+/** Strings as Postgres will give them back: a lone surrogate becomes U+FFFD. */
+function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return value.toWellFormed() as T;
+  if (Array.isArray(value)) return value.map(wellFormed) as T;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k.toWellFormed(), wellFormed(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+export async function appendAudit(db: Db, raw: AuditEntry): Promise<void> {
+  const entry = wellFormed(raw);
   await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`;
     if (entry.dedupeKey) {

@@ -221,8 +221,9 @@ export const AuditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z
     .string()
-    .regex(/^\d{1,19}$/)
-    .refine((v) => BigInt(v) <= MAX_INT8, { message: 'is past the largest audit id' })
+    .refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_INT8, {
+      message: 'must be a `nextCursor` this API returned',
+    })
     .optional(),
 });
 export const AuditEntrySchema = z.object({

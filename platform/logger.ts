@@ -34,7 +34,7 @@ const SENSITIVE_KEYS = new Set(
 
 // Secrets that travel inside strings: URLs with OAuth parameters, bearer headers, emails.
 const STRING_PATTERNS: [RegExp, string][] = [
-  [/([?&#](?:code|state)=)[^&#\s"']+/gi, '$1[Redacted]'],
+  [/((?:^|[?&#\s"'])(?:code|state)=)[^&#\s"']+/gi, '$1[Redacted]'],
   [
     /\b((?:access_token|refresh_token|client_secret|id_token)["']?\s*[=:]\s*["']?)[^&#\s"',}]+/gi,
     '$1[Redacted]',

@@ -121,30 +121,7 @@ export function createPublishActivities(deps: PublishDeps) {
     const session = prepared.session;
 
     const ambiguous = pub.state === 'sending' || pub.state === 'unresolved';
-    if (ambiguous) {
-      const since = pub.sendingAt ?? pub.createdAt;
-      const found = await session.findPost(text, new Date(since.getTime() - 60_000));
-      if (found.kind === 'found') return confirm(found.urn, 'read_back');
-      if (
-        found.kind === 'cannot_read' &&
-        !input.resendAuthorized &&
-        Date.now() - since.getTime() > resendWindowMs
-      ) {
-        await db.publication.update({
-          where: { idempotencyKey: key },
-          data: {
-            state: 'unresolved',
-            lastError: `${FailureType.OutcomeUnknown}: too old to re-send safely`,
-          },
-        });
-        return {
-          kind: 'unresolved',
-          message:
-            'an earlier attempt may have posted and LinkedIn cannot be asked any more; check the profile, then release the item',
-        };
-      }
-    }
-
+    // Claim the row first: everything written from here on, a read-back result included, is fenced.
     if (Date.now() > deadline - DEADLINE_MARGIN_MS) {
       throw ApplicationFailure.retryable(
         'attempt too close to its deadline to call the outlet',
@@ -172,6 +149,27 @@ export function createPublishActivities(deps: PublishDeps) {
       );
     }
     pub = await db.publication.findUniqueOrThrow({ where: { idempotencyKey: key } });
+    if (ambiguous) {
+      const since = pub.sendingAt ?? pub.createdAt;
+      const found = await session.findPost(text, new Date(since.getTime() - 60_000));
+      if (found.kind === 'found') return confirm(found.urn, 'read_back');
+      if (
+        found.kind === 'cannot_read' &&
+        !input.resendAuthorized &&
+        Date.now() - since.getTime() > resendWindowMs
+      ) {
+        await updateOwned({
+          state: 'unresolved',
+          lastError: `${FailureType.OutcomeUnknown}: too old to re-send safely`,
+        });
+        return {
+          kind: 'unresolved',
+          message:
+            'an earlier attempt may have posted and LinkedIn cannot be asked any more; check the profile, then release the item',
+        };
+      }
+    }
+
     await deps.beforeSend?.(key);
     // A worker frozen since the claim must not wake up and send: re-check right before the call.
     await stillOwned();

@@ -128,7 +128,7 @@ describe('no secret in Postgres, the logs or Temporal history after a connect an
   // object before pino runs Fastify's `req`/`res` serializers, so the FastifyRequest is flattened
   // into a plain object, its getters (method, url, statusCode) are lost and every access log reads
   // `"req":{}` / `"res":{}`. The secrets check above passes only because nothing is logged at all.
-  it('when the OAuth callback request is logged, then its method and URL are kept with code and state redacted [fails: platform/logger.ts drops req/res]', () => {
+  it('when the OAuth callback request is logged, then its method and URL are kept with code and state redacted', () => {
     const requests = logs.lines
       .map((line) => JSON.parse(line) as { msg?: string; req?: { method?: string; url?: string } })
       .filter((entry) => entry.msg === 'incoming request');

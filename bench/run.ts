@@ -46,12 +46,14 @@ const results: {
 };
 
 const h = await startHarness(log);
+// Ctrl-C still drops the scratch database and stops the dev server.
+process.once('SIGINT', () => void h.close().finally(() => process.exit(130)));
 results.machine.temporalCli = h.server.version.split('\n')[0];
 results.machine.sqliteWal = h.server.wal;
-const [pg] = await h.db.$queryRaw<{ server_version: string }[]>`SHOW server_version`;
-results.machine.postgres = pg?.server_version;
 let g4: Awaited<ReturnType<typeof startG4Workers>> | undefined;
 try {
+  const [pg] = await h.db.$queryRaw<{ server_version: string }[]>`SHOW server_version`;
+  results.machine.postgres = pg?.server_version;
   const startRate = await measureStartRate(h, plan.startRateProbe);
   results.machine.bareStartsPerSecond = startRate;
   log(`start rate (bare workflows, concurrency 20): ${startRate}/s`);

@@ -26,6 +26,7 @@ import type { PublishingDeps } from '../publishing/deps';
 import { bundleWorkflows, createWorker } from '../worker/create-worker';
 import { outletsFor } from '../worker/outlets';
 import { adminUrl, createScratchDatabase, dropDatabase } from '../test/helpers/database';
+import { workerEnv } from '../test/helpers/worker-process';
 import { startLinkedInStandIn, type StandIn } from '../test/standin/linkedin';
 import { createBareActivities } from './bare-activities';
 import { BARE_WORKFLOWS, quietLogger, WORKER_LIMITS } from './constants';
@@ -220,23 +221,7 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
       bare,
       server: meta,
       bundles,
-      workerEnv: (taskQueue) => ({
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        DATABASE_URL: config.DATABASE_URL,
-        TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
-        TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        TOKEN_ENCRYPTION_KEY: config.TOKEN_ENCRYPTION_KEY,
-        TOKEN_ENCRYPTION_KEY_ID: config.TOKEN_ENCRYPTION_KEY_ID,
-        LINKEDIN_API_BASE: config.LINKEDIN_API_BASE,
-        LINKEDIN_OAUTH_BASE: config.LINKEDIN_OAUTH_BASE,
-        LINKEDIN_CLIENT_ID: config.LINKEDIN_CLIENT_ID ?? '',
-        LINKEDIN_CLIENT_SECRET: config.LINKEDIN_CLIENT_SECRET ?? '',
-        LINKEDIN_REDIRECT_URI: config.LINKEDIN_REDIRECT_URI ?? '',
-        LINKEDIN_VERSION: config.LINKEDIN_VERSION,
-        LOG_LEVEL: 'info',
-      }),
+      workerEnv: (taskQueue) => workerEnv(config, taskQueue, 'info'),
       close,
     };
   } catch (err) {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { verifyAuditChain } from '../../../platform/audit';
 import type { Keys } from '../../helpers/api';
 import { eventually, type Stack } from '../../helpers/stack';
-import { waitForExit } from '../../helpers/worker-process';
+import { workerEnv, waitForExit } from '../../helpers/worker-process';
 import { storedTokens } from '../../outlets/linkedin/pipeline';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -27,27 +27,12 @@ export function spawnDrillWorker(
   hooks: HookSettings | null,
   env: Record<string, string> = {},
 ): WorkerChild {
-  const c = stack.config;
   const script = hooks ? 'test/drills/support/hook-worker.ts' : 'worker/main.ts';
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DATABASE_URL: c.DATABASE_URL,
-      TEMPORAL_ADDRESS: c.TEMPORAL_ADDRESS,
-      TEMPORAL_NAMESPACE: c.TEMPORAL_NAMESPACE,
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      TOKEN_ENCRYPTION_KEY: c.TOKEN_ENCRYPTION_KEY,
-      TOKEN_ENCRYPTION_KEY_ID: c.TOKEN_ENCRYPTION_KEY_ID,
-      LINKEDIN_API_BASE: c.LINKEDIN_API_BASE,
-      LINKEDIN_OAUTH_BASE: c.LINKEDIN_OAUTH_BASE,
-      LINKEDIN_CLIENT_ID: c.LINKEDIN_CLIENT_ID ?? '',
-      LINKEDIN_CLIENT_SECRET: c.LINKEDIN_CLIENT_SECRET ?? '',
-      LINKEDIN_REDIRECT_URI: c.LINKEDIN_REDIRECT_URI ?? '',
-      LINKEDIN_VERSION: c.LINKEDIN_VERSION,
-      LOG_LEVEL: 'debug',
+      ...workerEnv(stack.config, stack.taskQueue, 'debug'),
       ...(hooks?.hook ? { DRILL_HOOK: hooks.hook } : {}),
       ...(hooks?.pauseMs !== undefined ? { DRILL_HOOK_MS: String(hooks.pauseMs) } : {}),
       ...(hooks?.maxActivities ? { DRILL_MAX_ACTIVITIES: String(hooks.maxActivities) } : {}),

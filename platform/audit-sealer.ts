@@ -24,7 +24,7 @@ import { isUniqueViolation } from './db/errors';
 import type { Logger } from './logger';
 
 /** Taken with pg_try_advisory_xact_lock by sealers only: one seal at a time, writers never wait. */
-const SEALER_LOCK_KEY = 7_734_002;
+export const SEALER_LOCK_KEY = 7_734_002;
 /** Bounds one seal's size (its digests, 32 bytes a row) and its transaction's length. */
 export const SEAL_MAX_ROWS = 1_000;
 

@@ -24,6 +24,24 @@ export async function sealAndVerify(db: Db): Promise<VerifyReport> {
   return verifyAudit(db, { keys: testVerifyKeys, maxUnsealedAgeMs: null });
 }
 
+/**
+ * Seals until every row committed so far is sealed. Another database's long transaction on the
+ * same server holds the horizon back for a while, so this waits rather than sealing once.
+ */
+export async function sealEverything(db: Db, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await sealAll(db, testSigner);
+    const [rows, seals] = await Promise.all([
+      db.audit.count(),
+      db.auditSeal.aggregate({ _sum: { rowCount: true } }),
+    ]);
+    if ((seals._sum.rowCount ?? 0) >= rows) return;
+    if (Date.now() > deadline) throw new Error(`rows still unsealed after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 export interface AuditDatabase {
   url: string;
   db: Db;

@@ -41,12 +41,21 @@ export interface ChainedFields {
   details: unknown;
 }
 
-/** The pre-0004 chain: `hash = SHA-256(prev_hash ‖ canonical row)`. */
+/** The pre-0004 chain: `hash = SHA-256(prev_hash ‖ canonical row)`, over those fields only. */
 export function chainHash(prevHash: string, row: ChainedFields): string {
-  return sha256(
-    prevHash,
-    canonical({ ...row, at: row.at.toISOString(), details: row.details ?? null }),
-  ).digest('hex');
+  const fields: ChainedFields = {
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    subject: row.subject,
+    workflowId: row.workflowId,
+    runId: row.runId,
+    fromStatus: row.fromStatus,
+    toStatus: row.toStatus,
+    reason: row.reason,
+    details: row.details ?? null,
+  };
+  return sha256(prevHash, canonical(fields)).digest('hex');
 }
 
 /** The columns a seal covers: every column 0004_audit_journal knows, and never more. */

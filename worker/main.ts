@@ -34,10 +34,10 @@ function installRuntime(log: Logger, metricsAddress: string | undefined): void {
 
 await runProcess('stargue-worker', async ({ config, log, onShutdown }) => {
   installRuntime(log, config.WORKER_METRICS_ADDRESS);
+  const signer = sealSignerFrom(config);
   const db = createDb(config.DATABASE_URL, { max: 10 });
   await db.$queryRaw`SELECT 1`;
   const vault = vaultFrom(config);
-  const signer = sealSignerFrom(config);
   const sealer = signer
     ? startSealer({ db, signer, log, intervalMs: config.AUDIT_SEAL_INTERVAL_MS })
     : null;

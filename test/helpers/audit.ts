@@ -13,6 +13,8 @@ import { adminUrl, createScratchDatabase, dropDatabase } from './database';
 
 export const TEST_SEAL_KEY_ID = 'test';
 const testKey = generateSealKey();
+/** AUDIT_SIGNING_KEY of the test key, for a worker process. */
+export const testSealSeed = testKey.seed;
 export const testSigner: SealSigner = createSealSigner(TEST_SEAL_KEY_ID, testKey.seed);
 /** AUDIT_VERIFY_KEYS for the test key. */
 export const testVerifyKeysEnv = `${TEST_SEAL_KEY_ID}:${testKey.publicKey}`;

@@ -2,6 +2,7 @@
 // commits late is sealed by a later seal, never skipped; two sealers never fork the chain.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import nacl from 'tweetnacl';
 import { appendAudit, type AuditEntry } from '../../platform/audit';
 import { GENESIS_HASH } from '../../platform/audit-digest';
 import { sealAll, sealOnce, SEALER_LOCK_KEY } from '../../platform/audit-sealer';
@@ -10,6 +11,7 @@ import { createDb, type Db } from '../../platform/db/client';
 import {
   auditDatabase,
   sealedIds,
+  testSealSeed,
   testSigner,
   testVerifyKeys,
   type AuditDatabase,
@@ -154,6 +156,24 @@ describe('the audit sealer', () => {
     } finally {
       await other.$disconnect();
     }
+  });
+
+  it('when seals are written, then neither the signing seed nor the secret key reaches the database', async () => {
+    await appendAudit(db, entry(uniqueId('secret'), 'x'));
+    await sealAll(db, testSigner);
+    const [dump] = await db.$queryRaw<{ text: string }[]>`
+      SELECT string_agg(s::text, ' ') AS "text" FROM "audit_seals" AS s`;
+    const seed = Buffer.from(testSealSeed, 'base64');
+    const secretKey = nacl.sign.keyPair.fromSeed(seed).secretKey;
+    for (const form of [
+      testSealSeed,
+      seed.toString('hex'),
+      Buffer.from(secretKey).toString('base64'),
+      Buffer.from(secretKey).toString('hex'),
+    ]) {
+      assert.ok(!(dump?.text ?? '').includes(form));
+    }
+    assert.ok((dump?.text ?? '').includes(testSigner.keyId), 'the dump holds the seals');
   });
 
   it('when a second seal claims the same predecessor, then the database refuses it', async () => {

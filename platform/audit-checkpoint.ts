@@ -67,11 +67,9 @@ export function writeCheckpoint(
 ): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const body = { sealId: seal.id, hash: seal.hash, at: at.toISOString(), signature: null };
-  writeFileSync(
-    file,
-    `${JSON.stringify({ ...body, signature: sign(key, body) }, null, 2)}\n`,
-    { mode: 0o600 },
-  );
+  writeFileSync(file, `${JSON.stringify({ ...body, signature: sign(key, body) }, null, 2)}\n`, {
+    mode: 0o600,
+  });
 }
 
 /** Null when what the checkpoint names is still there, unchanged; else what is wrong. */

@@ -124,13 +124,17 @@ export async function verifyAudit(db: Db, options: VerifyOptions): Promise<Verif
         message: `does not continue the seal before it (starts at ${show(from)}, expected ${show(expected)})`,
       });
     }
-    for (let row = await rows.peek(); row && comparePositions(positionOf(row), from) < 0; ) {
-      report({ kind: 'row_outside_seals', rowId: row.id.toString(), message: 'lies between seals' });
+    for (let row = await rows.peek(); row && comparePositions(positionOf(row), from) < 0;) {
+      report({
+        kind: 'row_outside_seals',
+        rowId: row.id.toString(),
+        message: 'lies between seals',
+      });
       rows.take();
       row = await rows.peek();
     }
     const covered: SealedRow[] = [];
-    for (let row = await rows.peek(); row && comparePositions(positionOf(row), to) < 0; ) {
+    for (let row = await rows.peek(); row && comparePositions(positionOf(row), to) < 0;) {
       covered.push(row);
       rows.take();
       row = await rows.peek();
@@ -231,9 +235,14 @@ function checkSeal(seal: AuditSeal, keys: VerifyKeys, report: (p: AuditProblem) 
  */
 function checkRows(seal: AuditSeal, rows: SealedRow[]): AuditProblem[] {
   const digests = rows.map(rowDigest);
-  if (rows.length === seal.rowCount && rowsHash(Buffer.concat(digests)) === seal.rowsHash) return [];
+  if (rows.length === seal.rowCount && rowsHash(Buffer.concat(digests)) === seal.rowsHash)
+    return [];
   const sealId = seal.id.toString();
-  const changed: AuditProblem = { kind: 'rows_changed', sealId, message: 'its rows no longer match it' };
+  const changed: AuditProblem = {
+    kind: 'rows_changed',
+    sealId,
+    message: 'its rows no longer match it',
+  };
   const stored = Buffer.from(seal.rowDigests);
   if (rowsHash(stored) !== seal.rowsHash || seal.rowIds.length * 32 !== stored.length) {
     return [changed];
@@ -247,9 +256,19 @@ function checkRows(seal: AuditSeal, rows: SealedRow[]): AuditProblem[] {
     const digest = sealed.get(row.id);
     sealed.delete(row.id);
     if (!digest) {
-      problems.push({ kind: 'row_inserted', rowId, sealId, message: `is not one of seal ${sealId}'s rows` });
+      problems.push({
+        kind: 'row_inserted',
+        rowId,
+        sealId,
+        message: `is not one of seal ${sealId}'s rows`,
+      });
     } else if (!digest.equals(digests[i] ?? Buffer.alloc(0))) {
-      problems.push({ kind: 'row_edited', rowId, sealId, message: `differs from what seal ${sealId} sealed` });
+      problems.push({
+        kind: 'row_edited',
+        rowId,
+        sealId,
+        message: `differs from what seal ${sealId} sealed`,
+      });
     }
   });
   for (const id of sealed.keys()) {

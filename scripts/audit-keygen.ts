@@ -8,8 +8,9 @@ import { loadConfigKeys } from '../platform/config';
 let id: string;
 try {
   const { values } = parseArgs({ options: { id: { type: 'string', default: 'a1' } } });
-  id = loadConfigKeys(['AUDIT_SIGNING_KEY_ID'], { AUDIT_SIGNING_KEY_ID: values.id })
-    .AUDIT_SIGNING_KEY_ID;
+  id = loadConfigKeys(['AUDIT_SIGNING_KEY_ID'], {
+    AUDIT_SIGNING_KEY_ID: values.id,
+  }).AUDIT_SIGNING_KEY_ID;
 } catch (err) {
   process.stderr.write(`audit:keygen: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

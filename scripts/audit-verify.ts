@@ -69,7 +69,8 @@ const key = config.AUDIT_CHECKPOINT_KEY;
 const file = checkpointFile(config.DATABASE_URL, dir);
 const db = createDb(config.DATABASE_URL);
 
-const where = (p: AuditProblem) => (p.rowId ? `row ${p.rowId}` : p.sealId ? `seal ${p.sealId}` : 'journal');
+const where = (p: AuditProblem) =>
+  p.rowId ? `row ${p.rowId}` : p.sealId ? `seal ${p.sealId}` : 'journal';
 
 try {
   const report = await verifyAudit(db, {
@@ -84,7 +85,10 @@ try {
     } else if (checkpoint) {
       const mismatch = await checkCheckpoint(db, checkpoint);
       if (mismatch) problems.push(`checkpoint: ${mismatch}`);
-      else if (Date.now() - Date.parse(checkpoint.at) > checkpointMaxAge && !flags['init-checkpoint'])
+      else if (
+        Date.now() - Date.parse(checkpoint.at) > checkpointMaxAge &&
+        !flags['init-checkpoint']
+      )
         problems.push(
           `checkpoint ${file} of ${checkpoint.at} is stale (older than ${flags['checkpoint-max-age']}): ` +
             'seals cut since then would go unseen; compare the seal count with your records, then pass --init-checkpoint',

@@ -13,14 +13,12 @@ import { appendAudit } from '../../platform/audit';
 import { rowDigest, rowsHash, sealHash, sealMessage } from '../../platform/audit-digest';
 import { checkpointFile, writeCheckpoint } from '../../platform/audit-checkpoint';
 import { createSealSigner, generateSealKey } from '../../platform/audit-keys';
-import { sealAll } from '../../platform/audit-sealer';
 import { verifyAudit } from '../../platform/audit-verify';
 import type { AuditSeal, Db } from '../../platform/db/client';
 import {
   auditDatabase,
   sealEverything,
   TEST_SEAL_KEY_ID,
-  testSigner,
   testVerifyKeys,
   testVerifyKeysEnv,
   type AuditDatabase,

@@ -8,7 +8,7 @@ const base64Key = z
 
 const keyId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 letters, digits, `_` or `-`');
 
-const oldKeys = z
+const keyList = z
   .string()
   .optional()
   .transform((value, ctx) => {
@@ -61,7 +61,7 @@ export const ConfigSchema = z.object({
   TOKEN_ENCRYPTION_KEY_ID: keyId
     .default('k1')
     .describe('Id stored beside every ciphertext sealed with the current key'),
-  TOKEN_ENCRYPTION_OLD_KEYS: oldKeys.describe(
+  TOKEN_ENCRYPTION_OLD_KEYS: keyList.describe(
     'Older keys still able to open tokens during a rotation: `id:base64,…`',
   ),
   LINKEDIN_API_BASE: httpUrl.default('https://api.linkedin.com').describe('LinkedIn API base URL'),
@@ -81,6 +81,34 @@ export const ConfigSchema = z.object({
     .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')
     .optional()
     .describe("Where the worker serves the Temporal SDK's Prometheus metrics; off when unset"),
+  AUDIT_SIGNING_KEY: base64Key
+    .optional()
+    .describe(
+      'ed25519 seed (base64 of 32 bytes) the worker signs audit seals with; sealing is off when unset',
+    ),
+  AUDIT_SIGNING_KEY_ID: keyId
+    .default('a1')
+    .describe('Id stored beside every audit seal signed with AUDIT_SIGNING_KEY'),
+  AUDIT_VERIFY_KEYS: keyList.describe(
+    'Public keys audit:verify accepts on seals, current and retired: `id:base64,…`',
+  ),
+  AUDIT_SEAL_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(2_000)
+    .describe('How often the worker seals the audit rows written since the last seal'),
+  AUDIT_CHECKPOINT_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Where audit:verify keeps its checkpoint, outside the database'),
+  AUDIT_CHECKPOINT_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('HMAC key signing the audit:verify checkpoint file'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -94,11 +122,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
   const input = Object.fromEntries(
-    Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+    Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
   );
-  const parsed = ConfigSchema.safeParse(input);
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => {
       const key = String(i.path[0] ?? 'config');
@@ -108,12 +136,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  if (
-    parsed.data.TOKEN_ENCRYPTION_OLD_KEYS.some((k) => k.id === parsed.data.TOKEN_ENCRYPTION_KEY_ID)
-  ) {
+  return parsed.data;
+}
+
+/** Only the named keys, for a command that needs no more (e.g. `npm run audit:verify`). */
+export function loadConfigKeys<K extends keyof typeof ConfigSchema.shape>(
+  keys: readonly K[],
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<Pick<Config, K>> {
+  const schema = z.object(Object.fromEntries(keys.map((k) => [k, ConfigSchema.shape[k]])));
+  return Object.freeze(parseEnv(schema, env)) as unknown as Readonly<Pick<Config, K>>;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = parseEnv(ConfigSchema, env);
+  if (config.TOKEN_ENCRYPTION_OLD_KEYS.some((k) => k.id === config.TOKEN_ENCRYPTION_KEY_ID)) {
     throw new ConfigError(
       'Invalid configuration: TOKEN_ENCRYPTION_OLD_KEYS must not repeat TOKEN_ENCRYPTION_KEY_ID',
     );
   }
-  return Object.freeze(parsed.data);
+  return Object.freeze(config);
 }

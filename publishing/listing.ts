@@ -7,6 +7,7 @@ import type {
   SourceSchema,
 } from '../contracts/api';
 import type { PublishStatus } from '../contracts/workflow';
+import { rowDigest } from '../platform/audit-digest';
 import type { PublishingDeps } from './deps';
 import { AppError, ErrorCode, notFound } from './errors';
 import { toAppError } from './temporal-errors';
@@ -183,7 +184,8 @@ export async function listAudit(
         toStatus: r.toStatus,
         reason: r.reason,
         details: r.details ?? null,
-        hash: r.hash,
+        // The digest its seal covers (the pre-0004 chain hash stays in the database).
+        hash: rowDigest(r).toString('hex'),
       })),
       nextCursor: rows.length > query.limit ? (page.at(-1)?.id.toString() ?? null) : null,
     };

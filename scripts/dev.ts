@@ -10,6 +10,8 @@ import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { saveAccount } from '../outlets/linkedin/accounts';
 import { createApiKey } from '../platform/api-keys';
+import { createSealSigner, generateSealKey, sealSignerFrom } from '../platform/audit-keys';
+import { startSealer } from '../platform/audit-sealer';
 import { loadConfig } from '../platform/config';
 import { vaultFrom } from '../platform/crypto/keyring';
 import { createDb } from '../platform/db/client';
@@ -47,6 +49,18 @@ function devKey(): string {
   const file = path.join(dataDir, 'token-encryption.key');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/** The key pair the development worker seals the audit journal with, kept beside the token key. */
+function devAuditKeys(): Record<string, string> {
+  const file = path.join(dataDir, 'audit-signing.key');
+  if (!existsSync(file)) writeFileSync(file, generateSealKey().seed, { mode: 0o600 });
+  const seed = readFileSync(file, 'utf8').trim();
+  return {
+    AUDIT_SIGNING_KEY: seed,
+    AUDIT_SIGNING_KEY_ID: 'dev',
+    AUDIT_VERIFY_KEYS: `dev:${createSealSigner('dev', seed).publicKey}`,
+  };
 }
 
 async function main(): Promise<void> {
@@ -95,6 +109,7 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: temporalAddress,
     API_PORT: String(apiPort),
     TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY ?? devKey(),
+    ...(process.env.AUDIT_SIGNING_KEY ? {} : devAuditKeys()),
   };
   if (!process.env.LINKEDIN_CLIENT_ID) {
     progress('LinkedIn stand-in (no LINKEDIN_CLIENT_ID set)');
@@ -162,6 +177,11 @@ async function main(): Promise<void> {
     await workerRun;
     await nativeConnection.close();
   });
+  const signer = sealSignerFrom(config);
+  if (signer) {
+    const sealer = startSealer({ db, signer, log, intervalMs: config.AUDIT_SEAL_INTERVAL_MS });
+    stops.push(() => sealer.stop());
+  }
 
   progress('API');
   const publishing = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log };
@@ -205,6 +225,7 @@ Stargue is running.
   Temporal       ${config.TEMPORAL_ADDRESS}
   Database       ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PGlite in .data/postgres'}
   LinkedIn       ${standInUrl ? `stand-in at ${standInUrl} (ledger: ${standInUrl}/_standin/ledger)` : config.LINKEDIN_API_BASE}
+  Audit seals    ${signer ? `signed with key ${signer.keyId}; audit:verify needs AUDIT_VERIFY_KEYS=${signer.keyId}:${signer.publicKey}` : 'off (AUDIT_SIGNING_KEY unset)'}
 
 API keys (new on every start):
   editor         ${keys.editor}

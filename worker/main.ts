@@ -1,6 +1,8 @@
 // `npm run worker`: runs the workflows and activities on one task queue, configured only by the
 // environment; SIGTERM lets an in-flight outlet call finish before exiting.
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { sealSignerFrom } from '../platform/audit-keys';
+import { startSealer } from '../platform/audit-sealer';
 import { vaultFrom } from '../platform/crypto/keyring';
 import { createDb } from '../platform/db/client';
 import { linkedinClientFrom } from '../platform/linkedin';
@@ -32,9 +34,15 @@ function installRuntime(log: Logger, metricsAddress: string | undefined): void {
 
 await runProcess('stargue-worker', async ({ config, log, onShutdown }) => {
   installRuntime(log, config.WORKER_METRICS_ADDRESS);
+  const signer = sealSignerFrom(config);
   const db = createDb(config.DATABASE_URL, { max: 10 });
   await db.$queryRaw`SELECT 1`;
   const vault = vaultFrom(config);
+  const sealer = signer
+    ? startSealer({ db, signer, log, intervalMs: config.AUDIT_SEAL_INTERVAL_MS })
+    : null;
+  if (!sealer) log.warn('AUDIT_SIGNING_KEY not set: audit sealing is off in this worker');
+  onShutdown(async () => sealer?.stop());
   const client = linkedinClientFrom(config);
   if (!client)
     log.warn(
@@ -70,6 +78,7 @@ await runProcess('stargue-worker', async ({ config, log, onShutdown }) => {
     'worker running',
   );
   await worker.run();
+  await sealer?.stop();
   await connection.close();
   await db.$disconnect();
   process.exit(0);

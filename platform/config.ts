@@ -8,7 +8,8 @@ const base64Key = z
 
 const keyId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 letters, digits, `_` or `-`');
 
-const oldKeys = z
+/** `id:base64,…` — a keyring of 32-byte keys (old token keys, public verification keys). */
+const keyList = z
   .string()
   .optional()
   .transform((value, ctx) => {
@@ -61,8 +62,19 @@ export const ConfigSchema = z.object({
   TOKEN_ENCRYPTION_KEY_ID: keyId
     .default('k1')
     .describe('Id stored beside every ciphertext sealed with the current key'),
-  TOKEN_ENCRYPTION_OLD_KEYS: oldKeys.describe(
+  TOKEN_ENCRYPTION_OLD_KEYS: keyList.describe(
     'Older keys still able to open tokens during a rotation: `id:base64,…`',
+  ),
+  APPROVAL_SIGNING_KEY: base64Key
+    .optional()
+    .describe(
+      'API only: ed25519 seed (base64 of 32 bytes) that signs every decision the API sends to a workflow',
+    ),
+  APPROVAL_SIGNING_KEY_ID: keyId
+    .default('a1')
+    .describe('Id of APPROVAL_SIGNING_KEY, sent with each signature'),
+  APPROVAL_VERIFY_KEYS: keyList.describe(
+    'Worker only: public keys (`id:base64,…`) whose signatures on decisions the worker accepts',
   ),
   LINKEDIN_API_BASE: httpUrl.default('https://api.linkedin.com').describe('LinkedIn API base URL'),
   LINKEDIN_OAUTH_BASE: httpUrl

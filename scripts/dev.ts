@@ -10,8 +10,15 @@ import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { saveAccount } from '../outlets/linkedin/accounts';
 import { createApiKey } from '../platform/api-keys';
-import { loadConfig } from '../platform/config';
-import { vaultFrom } from '../platform/crypto/keyring';
+import { loadConfig, type Config } from '../platform/config';
+import { decisionSignerFrom, decisionVerifierFrom, vaultFrom } from '../platform/crypto/keyring';
+import {
+  createSigner,
+  createVerifier,
+  generateSigningKey,
+  type Signer,
+  type Verifier,
+} from '../platform/crypto/signing';
 import { createDb } from '../platform/db/client';
 import { migrate } from '../platform/db/migrations';
 import { startEmbeddedPostgres } from '../platform/dev/embedded-postgres';
@@ -26,6 +33,7 @@ import { createLogger } from '../platform/logger';
 import { registerSearchAttributes } from '../platform/temporal';
 import { startLinkedInStandIn } from '../test/standin/linkedin';
 import { createWorker } from '../worker/create-worker';
+import { engagementFollowUps } from '../worker/follow-ups';
 import { outletsFor } from '../worker/outlets';
 import { submitDemoContent } from './dev-demo';
 
@@ -143,6 +151,9 @@ async function main(): Promise<void> {
   }
 
   progress('worker');
+  // The API signs decisions and the worker checks them; here both run in one process, so a
+  // pair made for this run serves unless the environment names one.
+  const decisions = devDecisionKeys(config);
   const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   await registerSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
   const temporal = new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE });
@@ -154,6 +165,8 @@ async function main(): Promise<void> {
     activities: {
       db,
       outlets: outletsFor({ db, vault, log, linkedin, linkedinVersion: config.LINKEDIN_VERSION }),
+      decisionVerifier: decisions.verifier,
+      followUps: engagementFollowUps(temporal, config.TEMPORAL_TASK_QUEUE),
     },
   });
   const workerRun = worker.run();
@@ -164,7 +177,13 @@ async function main(): Promise<void> {
   });
 
   progress('API');
-  const publishing = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log };
+  const publishing = {
+    db,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    log,
+    signer: decisions.signer,
+  };
   const app = await buildApp({
     log,
     publishing,
@@ -223,3 +242,14 @@ main().catch(async (err: unknown) => {
   console.error(`npm run dev failed: ${err instanceof Error ? err.message : String(err)}`);
   await shutdown(1);
 });
+
+function devDecisionKeys(config: Config): { signer: Signer | null; verifier: Verifier | null } {
+  if (config.APPROVAL_SIGNING_KEY) {
+    return { signer: decisionSignerFrom(config), verifier: decisionVerifierFrom(config) };
+  }
+  const key = generateSigningKey();
+  return {
+    signer: createSigner('dev', key.seed),
+    verifier: createVerifier([{ id: 'dev', key: key.publicKey }]),
+  };
+}

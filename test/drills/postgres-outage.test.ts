@@ -50,6 +50,7 @@ describe('Postgres unreachable for ~10 s under load (P1)', () => {
         taskQueue: stack.taskQueue,
         log: logs.log,
         workflowCallTimeoutMs: 10_000,
+        signer: stack.signer,
       },
       linkedin: stack.linkedin,
       vault: vaultFrom(stack.config),

@@ -15,7 +15,7 @@ import { buildApp } from '../../api/app';
 import { contentWorkflowId } from '../../contracts/ids';
 import type { ContentState } from '../../contracts/workflow';
 import { createLinkedInOutlet } from '../../outlets/linkedin/outlet';
-import { vaultFrom } from '../../platform/crypto/keyring';
+import { decisionVerifierFrom, vaultFrom } from '../../platform/crypto/keyring';
 import {
   findTemporalCli,
   freePort,
@@ -23,7 +23,7 @@ import {
   type DevServer,
 } from '../../platform/dev/temporal-cli';
 import { createWorker } from '../../worker/create-worker';
-import { statusQuery } from '../../workflows/content.workflow';
+import { statusQuery } from '../../workflows/content/definitions';
 import { bearer, createKeys, type Keys } from '../helpers/api';
 import { post } from '../helpers/content';
 import { eventually, sharedBundle, startStack, uniqueId, type Stack } from '../helpers/stack';
@@ -87,7 +87,11 @@ describe('Temporal dev server stopped and restarted on the same database file (S
         namespace: 'default',
         taskQueue: stack.taskQueue,
         workflowBundle: await sharedBundle(),
-        activities: { db: stack.db, outlets: { linkedin: outlet } },
+        activities: {
+          db: stack.db,
+          outlets: { linkedin: outlet },
+          decisionVerifier: decisionVerifierFrom(stack.config),
+        },
       });
       const running = w.run().catch(async (err: unknown) => {
         await nativeConnection.close().catch(() => undefined);
@@ -134,6 +138,7 @@ describe('Temporal dev server stopped and restarted on the same database file (S
         taskQueue: stack.taskQueue,
         log: logs.log,
         workflowCallTimeoutMs: 3_000,
+        signer: stack.signer,
       },
       linkedin: null,
       vault: vaultFrom(stack.config),

@@ -5,15 +5,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { contentWorkflowId } from '../../contracts/ids';
-import {
-  approveContent,
-  cancelContent,
-  rejectContent,
-  rescheduleContent,
-} from '../../publishing/decisions';
+import { cancelContent, rejectContent, rescheduleContent } from '../../publishing/decisions';
 import { setKillSwitch } from '../../publishing/kill-switch';
-import { statusQuery } from '../../workflows/content.workflow';
-import { EDITOR, inSeconds, post, publishingDeps, submit } from '../helpers/content';
+import { statusQuery } from '../../workflows/content/definitions';
+import { EDITOR, inSeconds, post, publishingDeps, submit, approveAsSeen } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
 const OPERATOR = { name: 'olga', role: 'operator', keyId: '00000000-0000-4000-8000-000000000003' };
@@ -52,7 +47,7 @@ it('captures published, rejected, rescheduled, halted and cancelled histories', 
   const published = uniqueId('hist-published');
   await submit(stack, published, post());
   await reaches(published, 'awaiting_approval');
-  await approveContent(deps, EDITOR, { id: published }, { note: 'ok' });
+  await approveAsSeen(deps, EDITOR, { id: published }, { note: 'ok' });
   await reaches(published, 'published');
   await save('published', published);
 
@@ -65,7 +60,7 @@ it('captures published, rejected, rescheduled, halted and cancelled histories', 
   const rescheduled = uniqueId('hist-rescheduled');
   await submit(stack, rescheduled, post({ scheduled: inSeconds(3600) }));
   await reaches(rescheduled, 'awaiting_approval');
-  await approveContent(deps, EDITOR, { id: rescheduled }, {});
+  await approveAsSeen(deps, EDITOR, { id: rescheduled });
   await reaches(rescheduled, 'scheduled');
   await rescheduleContent(deps, EDITOR, { id: rescheduled }, { scheduled: inSeconds(2) });
   await reaches(rescheduled, 'published');
@@ -74,7 +69,7 @@ it('captures published, rejected, rescheduled, halted and cancelled histories', 
   const halted = uniqueId('hist-halted');
   await submit(stack, halted, post({ scheduled: inSeconds(3) }));
   await reaches(halted, 'awaiting_approval');
-  await approveContent(deps, EDITOR, { id: halted }, {});
+  await approveAsSeen(deps, EDITOR, { id: halted });
   await setKillSwitch(deps, OPERATOR, { engaged: true, reason: 'drill' });
   await reaches(halted, 'halted');
   await setKillSwitch(deps, OPERATOR, { engaged: false });

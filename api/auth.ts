@@ -26,6 +26,7 @@ export function actorOf(request: FastifyRequest): Actor {
     role: key.role,
     keyId: key.id,
     channel: request.routeOptions.config.route ?? request.url,
+    requestId: request.id,
   };
 }
 

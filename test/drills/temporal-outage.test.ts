@@ -25,7 +25,7 @@ import {
 import { createWorker } from '../../worker/create-worker';
 import { statusQuery } from '../../workflows/content/definitions';
 import { bearer, createKeys, type Keys } from '../helpers/api';
-import { post } from '../helpers/content';
+import { post, hashOf } from '../helpers/content';
 import { eventually, sharedBundle, startStack, uniqueId, type Stack } from '../helpers/stack';
 import { captureLogs } from '../outlets/linkedin/pipeline';
 import { assertInvariants, secretsIn, sentinelSecrets } from './support/drill';
@@ -178,7 +178,9 @@ describe('Temporal dev server stopped and restarted on the same database file (S
       `${id} ${status}`,
     );
   const approve = async (item: Item) => {
-    const r = await api('POST', `/v1/content/${item.id}/approve`, keys.editor, {});
+    const r = await api('POST', `/v1/content/${item.id}/approve?version=1`, keys.editor, {
+      contentHash: await hashOf(stack, item.id),
+    });
     if (r.statusCode === 200) item.approved++;
     return r;
   };

@@ -94,3 +94,13 @@ export async function submit(
 export function inSeconds(seconds: number): string {
   return new Date(Date.now() + seconds * 1000).toISOString();
 }
+
+/** The content hash of an item's newest version, as its preview shows it (approvals name it). */
+export async function hashOf(stack: Pick<Stack, 'db'>, id: string): Promise<string> {
+  const row = await stack.db.content.findFirstOrThrow({
+    where: { contentId: id },
+    orderBy: { version: 'desc' },
+    select: { contentHash: true },
+  });
+  return row.contentHash;
+}

@@ -16,6 +16,7 @@ await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
   if (!signer) log.warn('APPROVAL_SIGNING_KEY not set: approvals and releases will answer 503');
   const app = await buildApp({
     log,
+    keyCacheMs: config.API_KEY_CACHE_SECONDS * 1000,
     publishing: { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, signer },
     linkedin: linkedinClientFrom(config),
     vault: vaultFrom(config),

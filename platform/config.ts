@@ -56,6 +56,13 @@ export const ConfigSchema = z.object({
     .describe('Connect to Temporal over TLS'),
   API_HOST: z.string().min(1).default('127.0.0.1').describe('Interface the REST API listens on'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('REST API port'),
+  API_KEY_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(5)
+    .describe('How long the API remembers a key lookup; a revoked key works at most this long'),
   TOKEN_ENCRYPTION_KEY: base64Key.describe(
     'Current key sealing OAuth tokens at rest: base64 of 32 bytes',
   ),

@@ -1,18 +1,34 @@
-// Records one real history per workflow path into fixtures/histories/, for the replay test.
+// Records one real history per workflow path into fixtures/histories/<shape>/, for the replay test.
+// Older shapes stay as they were recorded: running workflows of those shapes must keep replaying.
 // Run against the servers `npm test` starts: `npm test -- test/workflows/capture-histories.ts`
 // is not a test file, so use `npm run histories:capture` (it starts them the same way).
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { contentWorkflowId } from '../../contracts/ids';
-import { cancelContent, rejectContent, rescheduleContent } from '../../publishing/decisions';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import {
+  cancelContent,
+  haltContent,
+  rejectContent,
+  releaseContent,
+  rescheduleContent,
+} from '../../publishing/decisions';
 import { setKillSwitch } from '../../publishing/kill-switch';
 import { statusQuery } from '../../workflows/content/definitions';
-import { EDITOR, inSeconds, post, publishingDeps, submit, approveAsSeen } from '../helpers/content';
+import { legacySignals } from '../../workflows/content/definitions';
+import {
+  EDITOR,
+  OPERATOR,
+  approveAsSeen,
+  inSeconds,
+  post,
+  publishingDeps,
+  submit,
+} from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
-const OPERATOR = { name: 'olga', role: 'operator', keyId: '00000000-0000-4000-8000-000000000003' };
-const dir = path.join(import.meta.dirname, 'fixtures/histories');
+/** The shape the current code records (workflows/content/workflow.ts HOT_PATH_V2). */
+const dir = path.join(import.meta.dirname, 'fixtures/histories/hot-path-v2');
 let stack: Stack;
 
 before(async () => {
@@ -39,10 +55,11 @@ async function save(name: string, id: string): Promise<void> {
   await handle.result().catch(() => undefined);
   const history = await handle.fetchHistory();
   const { historyToJSON } = await import('@temporalio/common/lib/proto-utils');
+  mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${name}.json`), historyToJSON(history));
 }
 
-it('captures published, rejected, rescheduled, halted and cancelled histories', async () => {
+it('captures every path: published, rejected, rescheduled, halted, cancelled, released, refused', async () => {
   const deps = publishingDeps(stack);
   const published = uniqueId('hist-published');
   await submit(stack, published, post());
@@ -81,4 +98,29 @@ it('captures published, rejected, rescheduled, halted and cancelled histories', 
   await reaches(cancelled, 'awaiting_approval');
   await cancelContent(deps, OPERATOR, { id: cancelled });
   await save('cancelled', cancelled);
+
+  const released = uniqueId('hist-released');
+  await submit(stack, released, post());
+  await reaches(released, 'awaiting_approval');
+  await haltContent(deps, OPERATOR, { id: released }, { reason: 'legal check' });
+  await reaches(released, 'halted');
+  await releaseContent(deps, OPERATOR, { id: released });
+  await reaches(released, 'awaiting_approval');
+  await approveAsSeen(deps, EDITOR, { id: released });
+  await reaches(released, 'published');
+  await save('released', released);
+
+  // Decisions sent straight to Temporal without the API's signature: refused, then a real one.
+  const refused = uniqueId('hist-refused');
+  await submit(stack, refused, post());
+  await reaches(refused, 'awaiting_approval');
+  const handle = stack.temporal.workflow.getHandle(contentWorkflowId(refused, 1));
+  await handle.signal(legacySignals.approve, { actor: 'mallory' });
+  await handle.signal('halt', { reason: 'from the UI' });
+  await reaches(refused, 'halted');
+  await releaseContent(deps, OPERATOR, { id: refused });
+  await reaches(refused, 'awaiting_approval');
+  await approveAsSeen(deps, EDITOR, { id: refused });
+  await reaches(refused, 'published');
+  await save('refused', refused);
 });

@@ -27,6 +27,8 @@ export interface AppDeps {
   publishing: PublishingDeps;
   log: Logger;
   readiness: ReadinessCheck[];
+  /** How long a key lookup is remembered (a revoked key works at most this long); 0 = never. */
+  keyCacheMs?: number;
   /** Requests per minute per client before 429; generous by default, tests lower it. */
   rateLimitPerMinute?: number;
   /** LinkedIn's OAuth client; null when LinkedIn is not configured (the routes answer 503). */
@@ -35,6 +37,7 @@ export interface AppDeps {
 }
 
 const BODY_LIMIT = 1024 * 1024;
+const DEFAULT_KEY_CACHE_MS = 5_000;
 
 /** Builds the REST API from its dependencies; `server.ts` only listens and closes. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -53,7 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   installErrorHandler(base);
-  installAuth(base, deps.publishing.db);
+  installAuth(base, deps.publishing.db, deps.keyCacheMs ?? DEFAULT_KEY_CACHE_MS);
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

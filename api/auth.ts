@@ -3,6 +3,7 @@ import type { Db } from '../platform/db/client';
 import { findApiKey, type KeyOwner } from '../platform/api-keys';
 import { AppError, ErrorCode } from '../publishing/errors';
 import type { Actor } from '../publishing/deps';
+import { cachedKeyLookup } from './key-cache';
 import { mayCall, type RouteKey } from './roles';
 import { csrfMatches, findSession } from './routes/session';
 
@@ -26,21 +27,23 @@ export function actorOf(request: FastifyRequest): Actor {
     role: key.role,
     keyId: key.id,
     channel: request.routeOptions.config.route ?? request.url,
+    requestId: request.id,
   };
 }
 
 /**
- * Bearer API keys, or a review-page session cookie, checked against their hashes on every request
- * so a revocation bites at once.
+ * Bearer API keys, or a review-page session cookie, checked against their hashes; a key lookup is
+ * remembered for `keyCacheMs` (API_KEY_CACHE_SECONDS), so a revocation bites within that time.
  */
-export function installAuth(app: FastifyInstance, db: Db): void {
+export function installAuth(app: FastifyInstance, db: Db, keyCacheMs: number): void {
+  const findKey = cachedKeyLookup((key) => findApiKey(db, key), keyCacheMs);
   app.decorateRequest('apiKey', null);
   app.addHook('onRequest', async (request) => {
     const route = request.routeOptions.config.route;
     if (!route) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    let owner = match ? await findApiKey(db, match[1] as string) : null;
+    let owner = match ? await findKey(match[1] as string) : null;
     // Without a bearer key, the review page's session cookie (api/routes/session.ts) may stand
     // in for it; a state-changing request must then also carry the session's CSRF token.
     const session = match ? null : await findSession(db, request);

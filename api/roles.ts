@@ -12,6 +12,8 @@ export const ROUTE_ROLES = {
   'POST /v1/content/:id/reject': ['editor'],
   'POST /v1/content/:id/reschedule': ['editor'],
   'POST /v1/content/:id/cancel': ['editor'],
+  'POST /v1/content/:id/halt': [],
+  'POST /v1/content/:id/release': [],
   'GET /v1/kill-switch': ['integration', 'editor'],
   'PUT /v1/kill-switch': [],
   'GET /v1/audit': [],

@@ -3,7 +3,7 @@ import { Client } from '@temporalio/client';
 import { createDb } from '../platform/db/client';
 import { connectClient } from '../platform/temporal';
 import { runProcess } from '../platform/process';
-import { vaultFrom } from '../platform/crypto/keyring';
+import { decisionSignerFrom, vaultFrom } from '../platform/crypto/keyring';
 import { linkedinClientFrom } from '../platform/linkedin';
 import { buildApp } from './app';
 
@@ -12,9 +12,12 @@ await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
   await db.$queryRaw`SELECT 1`;
   const connection = await connectClient(config);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const signer = decisionSignerFrom(config);
+  if (!signer) log.warn('APPROVAL_SIGNING_KEY not set: approvals and releases will answer 503');
   const app = await buildApp({
     log,
-    publishing: { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log },
+    keyCacheMs: config.API_KEY_CACHE_SECONDS * 1000,
+    publishing: { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, signer },
     linkedin: linkedinClientFrom(config),
     vault: vaultFrom(config),
     readiness: [

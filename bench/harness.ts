@@ -16,7 +16,8 @@ import {
 } from '@temporalio/worker';
 import { saveAccount } from '../outlets/linkedin/accounts';
 import { loadConfig, type Config } from '../platform/config';
-import { vaultFrom } from '../platform/crypto/keyring';
+import { decisionSignerFrom, decisionVerifierFrom, vaultFrom } from '../platform/crypto/keyring';
+import { generateSigningKey } from '../platform/crypto/signing';
 import { createDb, type Db } from '../platform/db/client';
 import { migrate } from '../platform/db/migrations';
 import { findTemporalCli, startDevServer, type DevServer } from '../platform/dev/temporal-cli';
@@ -123,10 +124,13 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
 
     const standIn = await startLinkedInStandIn({ activeVersions: [LINKEDIN_VERSION] });
     cleanups.push(() => standIn.close());
+    const decisionKey = generateSigningKey();
     const config = loadConfig({
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: dev.address,
       TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      APPROVAL_SIGNING_KEY: decisionKey.seed,
+      APPROVAL_VERIFY_KEYS: `a1:${decisionKey.publicKey}`,
       LOG_LEVEL: 'silent',
       LINKEDIN_VERSION,
       LINKEDIN_API_BASE: standIn.url,
@@ -185,6 +189,7 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
           linkedin: linkedinClientFrom(config),
           linkedinVersion: LINKEDIN_VERSION,
         }),
+        decisionVerifier: decisionVerifierFrom(config),
       },
       maxConcurrentActivities: WORKER_LIMITS.maxConcurrentActivityTaskExecutions,
       maxCachedWorkflows: WORKER_LIMITS.maxCachedWorkflows,
@@ -216,6 +221,7 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
         taskQueue: ours.taskQueue,
         log: silent,
         workflowCallTimeoutMs: 30_000,
+        signer: decisionSignerFrom(config),
       },
       ours,
       bare,

@@ -2,7 +2,7 @@
 import { contentWorkflowId } from '../contracts/ids';
 import { TERMINAL_STATUSES, type PublishStatus } from '../contracts/workflow';
 import { submitContent } from '../publishing/content';
-import type { contentWorkflow } from '../workflows/content.workflow';
+import type { contentWorkflow } from '../workflows/content/workflow';
 import { approveContent } from '../publishing/decisions';
 import { EDITOR, INTEGRATION, post } from '../test/helpers/content';
 import { approveSignal, barePipeline, stageQuery, type BareStage } from './bare.workflow';
@@ -23,7 +23,11 @@ export async function submitOurs(h: Harness, id: string, scheduled?: string): Pr
 }
 
 export async function approveOurs(h: Harness, id: string): Promise<void> {
-  await approveContent(h.publishing, EDITOR, { id }, {});
+  const { contentHash } = await h.db.content.findUniqueOrThrow({
+    where: { contentId_version: { contentId: id, version: 1 } },
+    select: { contentHash: true },
+  });
+  await approveContent(h.publishing, EDITOR, { id, version: 1 }, { contentHash });
 }
 
 export function ourHandle(h: Harness, id: string) {

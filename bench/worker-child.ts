@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../platform/config';
-import { vaultFrom } from '../platform/crypto/keyring';
+import { decisionVerifierFrom, vaultFrom } from '../platform/crypto/keyring';
 import { createDb } from '../platform/db/client';
 import { linkedinClientFrom } from '../platform/linkedin';
 import { createLogger } from '../platform/logger';
@@ -46,6 +46,7 @@ async function build(): Promise<Worker> {
           linkedin: linkedinClientFrom(config),
           linkedinVersion: config.LINKEDIN_VERSION,
         }),
+        decisionVerifier: decisionVerifierFrom(config),
       },
       maxConcurrentActivities: WORKER_LIMITS.maxConcurrentActivityTaskExecutions,
       maxCachedWorkflows,

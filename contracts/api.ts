@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { IssueSchema, MAX_INT4, MAX_INT8, storableText } from './issues';
-import { PublishStatusSchema, HALT_REASONS } from './workflow';
+import { HALT_REASONS, PUBLISH_STATUSES } from './workflow';
 
 // Request and response shapes of the REST API, defined once: the routes validate with them,
 // /openapi.json is generated from them, and the typed client and the MCP server reuse them.
+
+export const PublishStatusSchema = z.enum(PUBLISH_STATUSES);
 
 export const ROLES = ['integration', 'editor', 'operator'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -175,8 +177,14 @@ export const VersionQuerySchema = z.object({
 export const IdParamsSchema = z.object({ id: ContentIdSchema });
 
 export const ApproveBodySchema = z
-  .object({ note: storableText(2000).optional(), contentHash: Sha256Hex.optional() })
+  .object({
+    note: storableText(2000).optional(),
+    contentHash: Sha256Hex.describe(
+      'The hash the preview showed: the approval binds to exactly that text (409 if it changed)',
+    ),
+  })
   .strict();
+export const HaltBodySchema = z.object({ reason: storableText(500).trim().min(1) }).strict();
 export const RejectBodySchema = z.object({ reason: storableText(2000).trim().min(1) }).strict();
 export const RescheduleBodySchema = z
   .object({

@@ -6,7 +6,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
 import { ContentIdSchema } from '../contracts/api';
-import { PublishStatusSchema } from '../contracts/workflow';
+import { PublishStatusSchema } from '../contracts/api';
 import { findApiKey } from '../platform/api-keys';
 import { createDb } from '../platform/db/client';
 import { runProcess } from '../platform/process';
@@ -102,6 +102,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         temporal,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         log: log.child({ via: 'mcp' }),
+        // The MCP server makes no decisions (integration role): it signs nothing.
+        signer: null,
       };
       const server = createMcpServer(deps, {
         name: owner.name,

@@ -8,6 +8,7 @@ const base64Key = z
 
 const keyId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 letters, digits, `_` or `-`');
 
+/** `id:base64,…` — a keyring of 32-byte keys (old token keys, public verification keys). */
 const keyList = z
   .string()
   .optional()
@@ -55,6 +56,13 @@ export const ConfigSchema = z.object({
     .describe('Connect to Temporal over TLS'),
   API_HOST: z.string().min(1).default('127.0.0.1').describe('Interface the REST API listens on'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('REST API port'),
+  API_KEY_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(5)
+    .describe('How long the API remembers a key lookup; a revoked key works at most this long'),
   TOKEN_ENCRYPTION_KEY: base64Key.describe(
     'Current key sealing OAuth tokens at rest: base64 of 32 bytes',
   ),
@@ -63,6 +71,17 @@ export const ConfigSchema = z.object({
     .describe('Id stored beside every ciphertext sealed with the current key'),
   TOKEN_ENCRYPTION_OLD_KEYS: keyList.describe(
     'Older keys still able to open tokens during a rotation: `id:base64,…`',
+  ),
+  APPROVAL_SIGNING_KEY: base64Key
+    .optional()
+    .describe(
+      'API only: ed25519 seed (base64 of 32 bytes) that signs every decision the API sends to a workflow',
+    ),
+  APPROVAL_SIGNING_KEY_ID: keyId
+    .default('a1')
+    .describe('Id of APPROVAL_SIGNING_KEY, sent with each signature'),
+  APPROVAL_VERIFY_KEYS: keyList.describe(
+    'Worker only: public keys (`id:base64,…`) whose signatures on decisions the worker accepts',
   ),
   LINKEDIN_API_BASE: httpUrl.default('https://api.linkedin.com').describe('LinkedIn API base URL'),
   LINKEDIN_OAUTH_BASE: httpUrl

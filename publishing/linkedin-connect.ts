@@ -3,7 +3,7 @@ import type { LinkedInClient } from '../outlets/linkedin';
 import { saveAccount } from '../outlets/linkedin/accounts';
 import { appendAudit } from '../platform/audit';
 import type { Vault } from '../platform/crypto/vault';
-import { accountReconnectedSignal } from '../workflows/content.workflow';
+import { accountReconnectedSignal } from '../workflows/content/definitions';
 import type { Actor, PublishingDeps } from './deps';
 import { AppError, ErrorCode } from './errors';
 import { toAppError } from './temporal-errors';

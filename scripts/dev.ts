@@ -12,8 +12,15 @@ import { saveAccount } from '../outlets/linkedin/accounts';
 import { createApiKey } from '../platform/api-keys';
 import { createSealSigner, generateSealKey, sealSignerFrom } from '../platform/audit-keys';
 import { startSealer } from '../platform/audit-sealer';
-import { loadConfig } from '../platform/config';
-import { vaultFrom } from '../platform/crypto/keyring';
+import { loadConfig, type Config } from '../platform/config';
+import { decisionSignerFrom, decisionVerifierFrom, vaultFrom } from '../platform/crypto/keyring';
+import {
+  createSigner,
+  createVerifier,
+  generateSigningKey,
+  type Signer,
+  type Verifier,
+} from '../platform/crypto/signing';
 import { createDb } from '../platform/db/client';
 import { migrate } from '../platform/db/migrations';
 import { startEmbeddedPostgres } from '../platform/dev/embedded-postgres';
@@ -28,6 +35,7 @@ import { createLogger } from '../platform/logger';
 import { registerSearchAttributes } from '../platform/temporal';
 import { startLinkedInStandIn } from '../test/standin/linkedin';
 import { createWorker } from '../worker/create-worker';
+import { engagementFollowUps } from '../worker/follow-ups';
 import { outletsFor } from '../worker/outlets';
 import { submitDemoContent } from './dev-demo';
 
@@ -158,6 +166,9 @@ async function main(): Promise<void> {
   }
 
   progress('worker');
+  // The API signs decisions and the worker checks them; here both run in one process, so a
+  // pair made for this run serves unless the environment names one.
+  const decisions = devDecisionKeys(config);
   const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   await registerSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
   const temporal = new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE });
@@ -169,6 +180,8 @@ async function main(): Promise<void> {
     activities: {
       db,
       outlets: outletsFor({ db, vault, log, linkedin, linkedinVersion: config.LINKEDIN_VERSION }),
+      decisionVerifier: decisions.verifier,
+      followUps: engagementFollowUps(temporal, config.TEMPORAL_TASK_QUEUE),
     },
   });
   const workerRun = worker.run();
@@ -184,7 +197,13 @@ async function main(): Promise<void> {
   }
 
   progress('API');
-  const publishing = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log };
+  const publishing = {
+    db,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    log,
+    signer: decisions.signer,
+  };
   const app = await buildApp({
     log,
     publishing,
@@ -244,3 +263,14 @@ main().catch(async (err: unknown) => {
   console.error(`npm run dev failed: ${err instanceof Error ? err.message : String(err)}`);
   await shutdown(1);
 });
+
+function devDecisionKeys(config: Config): { signer: Signer | null; verifier: Verifier | null } {
+  if (config.APPROVAL_SIGNING_KEY) {
+    return { signer: decisionSignerFrom(config), verifier: decisionVerifierFrom(config) };
+  }
+  const key = generateSigningKey();
+  return {
+    signer: createSigner('dev', key.seed),
+    verifier: createVerifier([{ id: 'dev', key: key.publicKey }]),
+  };
+}

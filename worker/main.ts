@@ -1,9 +1,10 @@
 // `npm run worker`: runs the workflows and activities on one task queue, configured only by the
 // environment; SIGTERM lets an in-flight outlet call finish before exiting.
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
 import { sealSignerFrom } from '../platform/audit-keys';
 import { startSealer } from '../platform/audit-sealer';
-import { vaultFrom } from '../platform/crypto/keyring';
+import { decisionVerifierFrom, vaultFrom } from '../platform/crypto/keyring';
 import { createDb } from '../platform/db/client';
 import { linkedinClientFrom } from '../platform/linkedin';
 import type { Logger } from '../platform/logger';
@@ -11,6 +12,7 @@ import { runProcess } from '../platform/process';
 import { connectClient, connectWorker, registerSearchAttributes } from '../platform/temporal';
 import { loadPrebuiltBundle } from '../deploy/prebuilt-bundle';
 import { createWorker } from './create-worker';
+import { engagementFollowUps } from './follow-ups';
 import { outletsFor } from './outlets';
 
 function installRuntime(log: Logger, metricsAddress: string | undefined): void {
@@ -49,10 +51,14 @@ await runProcess('stargue-worker', async ({ config, log, onShutdown }) => {
       'LINKEDIN_CLIENT_ID/SECRET/REDIRECT_URI not set: items will halt until LinkedIn is configured',
     );
 
+  const decisionVerifier = decisionVerifierFrom(config);
+  if (!decisionVerifier)
+    log.warn('APPROVAL_VERIFY_KEYS not set: this worker will believe no approval or release');
+
   const admin = await connectClient(config);
   const added = await registerSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
   if (added.length > 0) log.info({ added }, 'registered search attributes');
-  await admin.close();
+  const temporal = new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE });
 
   const connection = await connectWorker(config);
   const outlets = outletsFor({
@@ -67,7 +73,12 @@ await runProcess('stargue-worker', async ({ config, log, onShutdown }) => {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: { db, outlets },
+    activities: {
+      db,
+      outlets,
+      decisionVerifier,
+      followUps: engagementFollowUps(temporal, config.TEMPORAL_TASK_QUEUE),
+    },
     workflowBundle: loadPrebuiltBundle({ onSkip: (reason) => log.warn(reason) }),
   });
   onShutdown(async () => {
@@ -80,6 +91,7 @@ await runProcess('stargue-worker', async ({ config, log, onShutdown }) => {
   await worker.run();
   await sealer?.stop();
   await connection.close();
+  await admin.close();
   await db.$disconnect();
   process.exit(0);
 });

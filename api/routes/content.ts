@@ -8,6 +8,7 @@ import {
   ContentListSchema,
   ContentViewSchema,
   ErrorBodySchema,
+  HaltBodySchema,
   IdParamsSchema,
   ListQuerySchema,
   PreviewSchema,
@@ -22,7 +23,9 @@ import { getContent, submitContent } from '../../publishing/content';
 import {
   approveContent,
   cancelContent,
+  haltContent,
   rejectContent,
+  releaseContent,
   rescheduleContent,
 } from '../../publishing/decisions';
 import type { PublishingDeps } from '../../publishing/deps';
@@ -133,7 +136,7 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     );
 
     const action = <B extends z.ZodType>(
-      name: 'approve' | 'reject' | 'reschedule' | 'cancel',
+      name: 'approve' | 'reject' | 'reschedule' | 'cancel' | 'halt' | 'release',
       summary: string,
       body: B | null,
       run: (
@@ -165,7 +168,7 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
 
     action(
       'approve',
-      'Approve an item awaiting approval (optionally bound to the previewed hash)',
+      'Approve an item awaiting approval, bound to the content hash its preview showed',
       ApproveBodySchema,
       (r, actor) =>
         approveContent(deps, actor, { id: r.params.id, version: r.query.version }, r.body),
@@ -182,6 +185,18 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     );
     action('cancel', 'Cancel an item that has not started publishing', null, (r, actor) =>
       cancelContent(deps, actor, { id: r.params.id, version: r.query.version }),
+    );
+    action(
+      'halt',
+      'Stop one item before its outlet call (operators; the audit names you)',
+      HaltBodySchema,
+      (r, actor) => haltContent(deps, actor, { id: r.params.id, version: r.query.version }, r.body),
+    );
+    action(
+      'release',
+      'Release a halted item; after an unknown outcome, vouch that a re-send is safe (operators)',
+      null,
+      (r, actor) => releaseContent(deps, actor, { id: r.params.id, version: r.query.version }),
     );
   };
 }

@@ -147,7 +147,10 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
       ledger.filter((p) => p.urn === view.publications[0].postUrn)[0]?.commentary,
       outlets[0]?.text,
     );
-    const again = await act(id, 'approve');
+    const missing = await act(id, 'approve', { note: 'no hash' });
+    assert.equal(missing.statusCode, 422, 'an approval must name the hash it saw');
+    assert.match(JSON.stringify(missing.json().issues), /contentHash/);
+    const again = await act(id, 'approve', { contentHash });
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().error, 'INVALID_STATE');
     assert.equal((await act(id, 'reject', { reason: 'late' })).statusCode, 409);
@@ -166,7 +169,8 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
   it('when an unknown item is asked for, then 404; a bad reschedule is 422', async () => {
     assert.equal((await get('/v1/content/nope-nothing')).statusCode, 404);
     assert.equal((await get('/v1/content/nope-nothing/preview')).statusCode, 404);
-    assert.equal((await act('nope-nothing', 'approve')).statusCode, 404);
+    const someHash = 'e'.repeat(64);
+    assert.equal((await act('nope-nothing', 'approve', { contentHash: someHash })).statusCode, 404);
     const bodyless = await app.inject({
       method: 'POST',
       url: '/v1/content/nope-nothing/cancel',
@@ -275,8 +279,8 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
           op.responses && Object.keys(op.responses).length > 0,
           `${method} ${path} has responses`,
         );
-        // Cancel is the one state change that takes no body.
-        const bodyless = path.endsWith('/cancel');
+        // Cancel and release are the state changes that take no body.
+        const bodyless = path.endsWith('/cancel') || path.endsWith('/release');
         if ((method === 'post' || method === 'put') && !bodyless)
           assert.ok(op.requestBody, `${method} ${path} has a request body`);
         if (bodyless) assert.equal(op.requestBody, undefined);

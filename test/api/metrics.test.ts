@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { bearer, buildTestApp, createKeys, type Keys } from '../helpers/api';
-import { post } from '../helpers/content';
+import { hashOf, post } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
 describe('Prometheus /metrics', () => {
@@ -49,7 +49,7 @@ describe('Prometheus /metrics', () => {
       method: 'POST',
       url: `/v1/content/${published}/approve`,
       headers: bearer(keys.editor),
-      payload: {},
+      payload: { contentHash: await hashOf(stack, published) },
     });
     await eventually(async () => {
       const r = await app.inject({

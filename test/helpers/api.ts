@@ -22,6 +22,8 @@ export async function buildTestApp(
 ): Promise<FastifyInstance> {
   const app = await buildApp({
     log: stack.log,
+    // Short, so tests of revocation wait little; production defaults to 5 s.
+    keyCacheMs: 1_000,
     publishing: publishingDeps(stack),
     linkedin: stack.linkedin,
     vault: vaultFrom(stack.config),

@@ -13,21 +13,29 @@ import type { ActivityDeps } from '../../activities';
 import { createLinkedInClient, type LinkedInClient } from '../../outlets/linkedin';
 import { saveAccount } from '../../outlets/linkedin/accounts';
 import { loadConfig, type Config } from '../../platform/config';
-import { vaultFrom } from '../../platform/crypto/keyring';
+import { decisionSignerFrom, decisionVerifierFrom, vaultFrom } from '../../platform/crypto/keyring';
+import { generateSigningKey, type Signer } from '../../platform/crypto/signing';
 import { createDb, type Db } from '../../platform/db/client';
 import { createLogger, type Logger } from '../../platform/logger';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
+import { engagementFollowUps } from '../../worker/follow-ups';
 import { outletsFor } from '../../worker/outlets';
 import { adminUrl, createScratchDatabase, dropDatabase } from './database';
 import { startLinkedInStandIn, type StandIn, type StandInOptions } from '../standin/linkedin';
 
 export const TEST_LINKEDIN_VERSION = '202609';
 
+// One decision key pair per test process: the API side signs with it, the worker side verifies.
+const decisionKey = generateSigningKey();
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     DATABASE_URL: process.env.DATABASE_URL,
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
     TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+    APPROVAL_SIGNING_KEY: decisionKey.seed,
+    APPROVAL_SIGNING_KEY_ID: 'test',
+    APPROVAL_VERIFY_KEYS: `test:${decisionKey.publicKey}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     LINKEDIN_VERSION: TEST_LINKEDIN_VERSION,
     ...overrides,
@@ -59,6 +67,8 @@ export interface Stack {
   temporal: Client;
   standIn: StandIn;
   linkedin: LinkedInClient;
+  /** Signs decisions as the API does (the workers verify with its public key). */
+  signer: Signer | null;
   accountId: string;
   taskQueue: string;
   startWorker(overrides?: Partial<ActivityDeps>): Promise<RunningWorker>;
@@ -137,6 +147,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     temporal,
     standIn,
     linkedin,
+    signer: decisionSignerFrom(config),
     accountId,
     taskQueue,
     async startWorker(overrides = {}) {
@@ -154,7 +165,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue,
         workflowBundle: await sharedBundle(),
-        activities: { db, outlets, ...overrides },
+        activities: {
+          db,
+          outlets,
+          decisionVerifier: decisionVerifierFrom(config),
+          followUps: engagementFollowUps(temporal, taskQueue),
+          ...overrides,
+        },
       });
       const running = worker.run();
       const handle: RunningWorker = {

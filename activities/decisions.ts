@@ -126,7 +126,7 @@ async function record(
       data: { scheduledAt: new Date(claim.scheduledAt), scheduledZone: claim.scheduledZone },
     });
   }
-  await appendAudit(tx as unknown as Db, {
+  await appendAudit(tx, {
     actor: claim.actor,
     action: `api.${claim.action}`,
     subject: input.contentId,

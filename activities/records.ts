@@ -21,7 +21,7 @@ export async function recordStatus(client: DbClient, t: TransitionInput): Promis
       },
     });
   }
-  await appendAudit(client as Db, {
+  await appendAudit(client, {
     actor: t.actor,
     action: t.from === t.to ? 'content.event' : 'content.transition',
     subject: t.contentId,

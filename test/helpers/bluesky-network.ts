@@ -26,7 +26,11 @@ export interface BlueskyNetwork {
   readonly proxy: XrpcFaultProxy;
   createAccount(name: string): Promise<TestAccount>;
   /** The record's value at that key, straight from the PDS; null when there is none. */
-  readRecord(did: string, collection: string, rkey: string): Promise<Record<string, unknown> | null>;
+  readRecord(
+    did: string,
+    collection: string,
+    rkey: string,
+  ): Promise<Record<string, unknown> | null>;
   /** Every post record of the account, straight from the PDS. */
   listPosts(did: string): Promise<{ uri: string; value: Record<string, unknown> }[]>;
   /** The same access token, expired an hour ago and signed with the PDS's key. */
@@ -73,7 +77,7 @@ export async function startBlueskyNetwork(): Promise<BlueskyNetwork> {
     async readRecord(did, collection, rkey) {
       try {
         const { data } = await pds.com.atproto.repo.getRecord({ repo: did, collection, rkey });
-        return data.value as Record<string, unknown>;
+        return data.value;
       } catch (err) {
         if ((err as { error?: string }).error === 'RecordNotFound') return null;
         throw err;
@@ -85,7 +89,7 @@ export async function startBlueskyNetwork(): Promise<BlueskyNetwork> {
         collection: 'app.bsky.feed.post',
         limit: 100,
       });
-      return data.records.map((r) => ({ uri: r.uri, value: r.value as Record<string, unknown> }));
+      return data.records.map((r) => ({ uri: r.uri, value: r.value }));
     },
     expire(accessJwt) {
       const [header, payload] = accessJwt.split('.');

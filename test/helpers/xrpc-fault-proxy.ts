@@ -129,7 +129,11 @@ export async function startXrpcFaultProxy(target: string): Promise<XrpcFaultProx
         (response) => {
           readAll(response).then(
             (bytes) =>
-              resolve({ status: response.statusCode ?? 502, headers: response.headers, body: bytes }),
+              resolve({
+                status: response.statusCode ?? 502,
+                headers: response.headers,
+                body: bytes,
+              }),
             reject,
           );
         },
@@ -185,6 +189,7 @@ function passHeaders(headers: IncomingHttpHeaders): Record<string, string | stri
 
 async function readAll(stream: AsyncIterable<Buffer | string>): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks);
 }

@@ -6,7 +6,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AtpAgent } from '@atproto/api';
-import { TestNetworkNoAppView } from '@atproto/dev-env';
+// The module alone, not the package index: that one also loads the AppView, Ozone and Bsync
+// (a third more start-up on a busy machine). dev-env is pinned, so the path is stable.
+import { TestNetworkNoAppView } from '@atproto/dev-env/dist/network-no-appview';
 import { startXrpcFaultProxy, type XrpcFaultProxy } from './xrpc-fault-proxy';
 
 export interface TestAccount {
@@ -31,8 +33,10 @@ export interface BlueskyNetwork {
     collection: string,
     rkey: string,
   ): Promise<Record<string, unknown> | null>;
+  /** A blob's bytes, straight from the PDS. */
+  readBlob(did: string, cid: string): Promise<Uint8Array>;
   /** Every post record of the account, straight from the PDS. */
-  listPosts(did: string): Promise<{ uri: string; value: Record<string, unknown> }[]>;
+  listPosts(did: string): Promise<{ uri: string; cid: string; value: Record<string, unknown> }[]>;
   /** The same access token, expired an hour ago and signed with the PDS's key. */
   expire(accessJwt: string): string;
   revokeAppPasswords(account: TestAccount): Promise<void>;
@@ -83,13 +87,20 @@ export async function startBlueskyNetwork(): Promise<BlueskyNetwork> {
         throw err;
       }
     },
+    async readBlob(did, cid) {
+      const url = new URL('/xrpc/com.atproto.sync.getBlob', network.pds.url);
+      url.search = new URLSearchParams({ did, cid }).toString();
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`getBlob answered ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    },
     async listPosts(did) {
       const { data } = await pds.com.atproto.repo.listRecords({
         repo: did,
         collection: 'app.bsky.feed.post',
         limit: 100,
       });
-      return data.records.map((r) => ({ uri: r.uri, value: r.value }));
+      return data.records.map((r) => ({ uri: r.uri, cid: r.cid, value: r.value }));
     },
     expire(accessJwt) {
       const [header, payload] = accessJwt.split('.');

@@ -48,6 +48,8 @@ export interface XrpcFaultProxy {
   count(nsid: string, since?: number): number;
   /** Index into the request log, to count only what happens after it. */
   mark(): number;
+  /** Resets the connections of held requests (their clients see a dropped connection). */
+  dropHeld(): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startXrpcFaultProxy(target: string): Promise<XrpcFaultProx
   const faults: { nsid: string; fault: XrpcFault }[] = [];
   const log: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
+  const held = new Set<Socket>();
 
   const takeFault = (nsid: string): XrpcFault | undefined => {
     const index = faults.findIndex((entry) => entry.nsid === nsid);
@@ -102,6 +105,7 @@ export async function startXrpcFaultProxy(target: string): Promise<XrpcFaultProx
         return;
       case 'hold_after_upstream':
         entry.outcome = 'held';
+        held.add(req.socket);
         return;
       case 'respond':
         answerError(res, entry, fault);
@@ -157,6 +161,10 @@ export async function startXrpcFaultProxy(target: string): Promise<XrpcFaultProx
     requests: () => log,
     count: (nsid, since = 0) => log.slice(since).filter((entry) => entry.nsid === nsid).length,
     mark: () => log.length,
+    dropHeld: () => {
+      for (const socket of held) socket.destroy();
+      held.clear();
+    },
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();

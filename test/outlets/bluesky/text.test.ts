@@ -161,6 +161,25 @@ describe('Bluesky text: measuring', () => {
     assert.equal(result.issues[0]?.code, 'TOO_LONG');
   });
 
+  it('when the body is built to make the tag and mention patterns backtrack, then it is answered promptly', () => {
+    const hostile = [
+      `@${'a.'.repeat(5000)}-`,
+      `@${`${'a'.repeat(62)}.`.repeat(150)}1`,
+      '@a.b'.repeat(3000),
+      '#a'.repeat(6000),
+      `@${'a-'.repeat(5000)}`,
+    ];
+    for (const body of hostile) {
+      for (const sanitize of [true, false]) {
+        const started = performance.now();
+        const result = renderBlueskyText(body, { sanitize });
+        // Milliseconds when idle; the bound leaves room for a loaded machine.
+        assert.ok(performance.now() - started < 5_000, `${body.slice(0, 12)}… took too long`);
+        assert.ok(!result.ok);
+      }
+    }
+  });
+
   it('when any text is rendered, then facets are in order, inside the text, apart, and cover what they name', () => {
     const piece = fc.constantFrom(
       'é',

@@ -19,7 +19,6 @@ export interface BlueskyChannel {
 export interface BlueskyOutletDeps {
   log: Logger;
   media: MediaReader;
-  fetch?: typeof globalThis.fetch;
   /** Deadline of each server call; past it the outcome is resolved by reading back. */
   timeoutMs?: number;
 }
@@ -29,7 +28,6 @@ export type BlueskyOutlet = OutletV2<BlueskyPayload, BlueskyChannel, BlueskyInpu
 const DEFAULT_TIMEOUT_MS = 20_000;
 
 export function createBlueskyOutlet(deps: BlueskyOutletDeps): BlueskyOutlet {
-  const fetch = deps.fetch ?? globalThis.fetch;
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const signal = () => AbortSignal.timeout(timeoutMs);
 
@@ -44,14 +42,13 @@ export function createBlueskyOutlet(deps: BlueskyOutletDeps): BlueskyOutlet {
     idempotency: { kind: 'client_key' },
     newPublicationKey: () => TID.nextStr(),
     postUrl: (post) => blueskyPostUrl(post.id),
-    render: (input, channel) => renderPost(input, handleResolver(channel.service, fetch, signal)),
+    render: (input, channel) => renderPost(input, handleResolver(channel.service, signal)),
     async open(channel): Promise<Opened<BlueskyPayload>> {
       try {
         const session = await AccountSession.open({
           service: channel.service,
           store: channel.store,
           log: deps.log,
-          fetch,
           signal,
         });
         return { ok: true, session: publisher(session, deps, signal) };

@@ -61,12 +61,8 @@ export async function renderPost(
 }
 
 export /** Handles resolve at the channel's service; other failures throw (validation retries). */
-function handleResolver(
-  service: string,
-  fetch: typeof globalThis.fetch,
-  signal: () => AbortSignal,
-): HandleResolver {
-  const agent = new Agent({ service, fetch });
+function handleResolver(service: string, signal: () => AbortSignal): HandleResolver {
+  const agent = new Agent({ service });
   return async (handle) => {
     try {
       const { data } = await agent.com.atproto.identity.resolveHandle(

@@ -49,7 +49,6 @@ export interface SessionDeps {
   service: string;
   store: SessionStore;
   log: Logger;
-  fetch: typeof globalThis.fetch;
   /** A fresh deadline for each server call. */
   signal: () => AbortSignal;
 }
@@ -64,8 +63,8 @@ export interface SessionDeps {
 export class AccountSession {
   private session: BlueskySession;
   private renewing: Promise<void> | undefined;
-  /** Unauthenticated calls (sign-in, refresh with its own token, handle resolution). */
-  readonly anonymous: Agent;
+  /** Unauthenticated calls: sign-in, and refresh (which carries its own token). */
+  private readonly anonymous: Agent;
   /** Authenticated calls, through this session. */
   readonly agent: Agent;
 
@@ -94,10 +93,6 @@ export class AccountSession {
     return this.session.did;
   }
 
-  get handle(): string {
-    return this.session.handle;
-  }
-
   private async fetchHandler(url: string, init: RequestInit): Promise<Response> {
     const used = this.session.accessJwt;
     const first = await this.send(url, init, used);
@@ -110,7 +105,7 @@ export class AccountSession {
   private send(url: string, init: RequestInit, accessJwt: string): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${accessJwt}`);
-    return this.deps.fetch(new URL(url, this.deps.service), { ...init, headers });
+    return fetch(new URL(url, this.deps.service), { ...init, headers });
   }
 
   private async renew(staleAccessJwt: string): Promise<void> {
@@ -169,7 +164,7 @@ async function login(deps: SessionDeps, signIn: StoredSignIn, anonymous: Agent) 
 }
 
 function anonymousAgent(deps: SessionDeps): Agent {
-  return new Agent({ service: deps.service, fetch: deps.fetch });
+  return new Agent({ service: deps.service });
 }
 
 function isTokenRefusal(err: unknown): boolean {

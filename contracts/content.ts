@@ -55,6 +55,12 @@ export const CONTENT_ISSUE_CODES = [
   'BODY_TOO_COMPLEX',
   'EMPTY_BODY',
   'TOO_LONG',
+  'UNRESOLVED_MENTION',
+  'TOO_MANY_IMAGES',
+  'MISSING_ALT_TEXT',
+  'IMAGE_TOO_LARGE',
+  'UNSUPPORTED_IMAGE_TYPE',
+  'INVALID_IMAGE',
 ] as const;
 export type ContentIssueCode = (typeof CONTENT_ISSUE_CODES)[number];
 

@@ -203,6 +203,7 @@ export const FailureType = {
   TooLong: 'TOO_LONG',
   VersionInactive: 'LINKEDIN_VERSION_INACTIVE',
   Rejected: 'LINKEDIN_REJECTED',
+  BlueskyRejected: 'BLUESKY_REJECTED',
   ServerError: 'LINKEDIN_5XX',
   OutletDisabled: 'OUTLET_DISABLED',
   AccountMissing: 'ACCOUNT_NOT_CONNECTED',
@@ -223,6 +224,7 @@ export const PERMANENT_FAILURES: readonly string[] = [
   FailureType.TooLong,
   FailureType.VersionInactive,
   FailureType.Rejected,
+  FailureType.BlueskyRejected,
   FailureType.OutletDisabled,
   FailureType.AccountMissing,
 ];

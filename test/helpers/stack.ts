@@ -23,6 +23,8 @@ import { outletsFor } from '../../worker/outlets';
 import { adminUrl, createScratchDatabase, dropDatabase } from './database';
 import { startLinkedInStandIn, type StandIn, type StandInOptions } from '../standin/linkedin';
 
+export { eventually } from './eventually';
+
 export const TEST_LINKEDIN_VERSION = '202609';
 
 // One decision key pair per test process: the API side signs with it, the worker side verifies.
@@ -193,26 +195,4 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (template && databaseUrl) await dropDatabase(databaseUrl);
     },
   };
-}
-
-/** Polls until `check` returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(
-    `timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
-  );
 }

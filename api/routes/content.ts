@@ -38,7 +38,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.post(
       '/v1/content',
       {
-        config: { route: 'POST /v1/content' },
         schema: {
           summary: 'Submit a content item (validate, store, start its workflow)',
           tags: ['content'],
@@ -56,7 +55,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content',
       {
-        config: { route: 'GET /v1/content' },
         schema: {
           summary: 'List content items, newest first',
           tags: ['content'],
@@ -71,7 +69,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content/:id',
       {
-        config: { route: 'GET /v1/content/:id' },
         schema: {
           summary: "An item's status, schedule, approvals, publications and kill-switch state",
           tags: ['content'],
@@ -87,7 +84,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content/:id/preview',
       {
-        config: { route: 'GET /v1/content/:id/preview' },
         schema: {
           summary: 'The exact text that would be posted, and the hash to approve it by',
           tags: ['content'],
@@ -103,7 +99,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content/:id/source',
       {
-        config: { route: 'GET /v1/content/:id/source' },
         schema: {
           summary: 'The Markdown as submitted (frontmatter included)',
           tags: ['content'],
@@ -119,7 +114,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content/:id/audit',
       {
-        config: { route: 'GET /v1/content/:id/audit' },
         schema: {
           summary: "The item's audit trail (every version), newest first",
           tags: ['content'],
@@ -148,7 +142,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
       app.post(
         `/v1/content/:id/${name}`,
         {
-          config: { route: `POST /v1/content/:id/${name}` },
           schema: {
             summary,
             tags: ['decisions'],

@@ -10,7 +10,7 @@ import type { PublishingDeps } from '../publishing/deps';
 import { installAuth } from './auth';
 import { createAuthFailures } from './auth-failures';
 import { clientKey } from './client-address';
-import { installErrorHandler } from './error-handler';
+import { clientErrorHandler, installErrorHandler } from './error-handler';
 import { applySecurityHeaders, installSecurityHeaders } from './headers';
 import { createApiMetrics, installRequestMetrics, type ApiMetrics } from './metrics';
 import { registerOpenApi } from './openapi';
@@ -61,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 16_384 },
     // Malformed URLs (bad percent-encoding) answer in the API's error shape too. Fastify runs no
     // hook for them, so the security headers are applied here.
+    clientErrorHandler,
     frameworkErrors: (error, request, reply) => {
       applySecurityHeaders(request, reply);
       void (reply as FastifyReply).code(400).send({ error: 'BAD_REQUEST', message: error.message });

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -6,6 +8,7 @@ import {
 import type { Issue } from '../contracts/issues';
 import { AppError } from '../publishing/errors';
 import { mapError } from '../publishing/temporal-errors';
+import { SECURITY_HEADERS } from './headers';
 import { RouteTable } from './route-table';
 
 const RETRY_AFTER_SECONDS = '5';
@@ -105,4 +108,31 @@ function fastifyCode(error: FastifyError, status: number): string {
       if (status === 405) return 'METHOD_NOT_ALLOWED';
       return 'BAD_REQUEST';
   }
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request — a request head over 16 KiB
+ * (431), a client too slow to send one (408), bytes that are not HTTP (400) — answered in the
+ * API's error shape, with the security headers, instead of Fastify's own.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'HEADERS_TOO_LARGE', 'the request line and headers exceed 16 KiB']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST_TIMEOUT', 'the request was not received in time']
+        : [400, 'BAD_REQUEST', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: code, message });
+  const headers = Object.entries({
+    ...SECURITY_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  if (socket.writable)
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers}\r\n${body}`);
+  socket.destroy();
 }

@@ -18,10 +18,9 @@ export function commonStatuses(route: Pick<RouteOptions, 'method' | 'url' | 'sch
   const key = declarationFor(method, route.url);
   const access = key ? ROUTE_ACCESS[key] : undefined;
   const schema = route.schema ?? {};
-  const statuses = [
-    // A malformed URL (bad percent-encoding) or JSON body; the general rate limit.
-    400, 429,
-  ];
+  // A malformed URL (bad percent-encoding) or JSON body; a request head over 16 KiB (a long
+  // query string), refused by Node's parser; the general rate limit.
+  const statuses = [400, 431, 429];
   if (BODY_METHODS.has(method)) statuses.push(413, 415);
   if (schema.body || schema.querystring || schema.params) statuses.push(422);
   if (access !== undefined && access !== PUBLIC) {

@@ -267,13 +267,17 @@ export const KillSwitchChangeSchema = KillSwitchSchema.extend({
     .int()
     .describe('Open items told at once; the rest learn before their outlet call'),
 }).meta({ id: 'KillSwitchChange' });
-export const KillSwitchBodySchema = z
-  .object({ engaged: z.boolean(), reason: storableText(500).trim().min(1).optional() })
-  .strict()
-  .refine((b) => !b.engaged || b.reason !== undefined, {
-    message: 'a reason is required to engage',
-    path: ['reason'],
-  });
+const KillSwitchReason = storableText(500).trim().min(1);
+// Two shapes rather than a refinement, so that /openapi.json states the rule too.
+export const KillSwitchBodySchema = z.discriminatedUnion('engaged', [
+  z
+    .object({
+      engaged: z.literal(true),
+      reason: KillSwitchReason.describe('Why: required to engage, shown to every editor'),
+    })
+    .strict(),
+  z.object({ engaged: z.literal(false), reason: KillSwitchReason.optional() }).strict(),
+]);
 
 export const AuditQuerySchema = z.object({
   subject: storableText(200).min(1),

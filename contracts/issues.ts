@@ -31,6 +31,7 @@ export function storableText(max: number) {
   return z
     .string()
     .max(max)
-    .refine((v) => !v.includes('\u0000'), { message: 'must not contain NUL (U+0000)' })
+    // A pattern rather than a refinement, so that /openapi.json states the rule too.
+    .regex(/^[^\u0000]*$/, 'must not contain NUL (U+0000)')
     .refine((v) => v.isWellFormed(), { message: 'must not contain a lone surrogate' });
 }

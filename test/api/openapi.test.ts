@@ -32,11 +32,11 @@ describe('OpenAPI document, methods and cursors', () => {
     await stack.close();
   });
 
-  it('when the document is read, then every operation declares 400 and 429, keyed ones 401, 403 and 503, body methods 413 and 415, and validated ones 422', () => {
+  it('when the document is read, then every operation declares 400, 429 and 431, keyed ones 401, 403 and 503, body methods 413 and 415, and validated ones 422', () => {
     const missing: string[] = [];
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
-        const expected = ['400', '429'];
+        const expected = ['400', '429', '431'];
         if (op.security) expected.push('401', '403', '503');
         if (['post', 'put', 'delete'].includes(method)) expected.push('413', '415');
         if (op.parameters?.length || op.requestBody) expected.push('422');

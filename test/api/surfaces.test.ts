@@ -78,6 +78,24 @@ describe('security headers and exposed surfaces', () => {
     assert.match(SECURITY_HEADERS['content-security-policy'], /frame-ancestors 'none'/);
   });
 
+  it('when a request head is past 16 KiB, then Node\'s refusal still comes as 431 in the error shape with the headers', async () => {
+    const listening = await buildTestApp(stack);
+    try {
+      const base = await listening.listen({ host: '127.0.0.1', port: 0 });
+      const r = await fetch(`${base}/v1/content?cursor=${'c'.repeat(20_000)}`);
+      assert.equal(r.status, 431);
+      assert.deepEqual(await r.json(), {
+        error: 'HEADERS_TOO_LARGE',
+        message: 'the request line and headers exceed 16 KiB',
+      });
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+        assert.equal(r.headers.get(name), value, name);
+      }
+    } finally {
+      await listening.close();
+    }
+  });
+
   it('when /review and /docs are fetched, then each keeps its own page policy, still framed by no one', async () => {
     const review = await app.inject('/review');
     assert.match(String(review.headers['content-security-policy']), /script-src 'self'/);

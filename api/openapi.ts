@@ -63,10 +63,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: '/docs',
-    // Swagger UI's own policy (everything from this origin), in place of the API's `default-src
-    // 'none'`; without upgrade-insecure-requests, which would break /docs on plain-HTTP dev.
+    // Swagger UI's page needs its own files (the API's policy is `default-src 'none'`) and sets a
+    // few inline styles; scripts stay same-origin only. No upgrade-insecure-requests, which would
+    // break /docs on plain-HTTP dev.
     staticCSP:
-      "default-src 'self'; base-uri 'self'; img-src 'self' data:; object-src 'none'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'",
+      "default-src 'self'; base-uri 'self'; img-src 'self' data:; object-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

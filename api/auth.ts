@@ -1,6 +1,5 @@
 import type {
   FastifyInstance,
-  FastifyReply,
   FastifyRequest,
   onRequestAsyncHookHandler,
   RouteOptions,
@@ -66,8 +65,8 @@ export function installAuth(app: FastifyInstance, db: Db, failures: AuthFailures
       throw httpError(429, `too many failed authentications from your address; retry in ${wait} s`);
     }
   };
-  const authenticate: onRequestAsyncHookHandler = async (request, reply) =>
-    authenticateRequest(db, request, reply);
+  const authenticate: onRequestAsyncHookHandler = async (request) =>
+    authenticateRequest(db, request);
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -91,11 +90,7 @@ export function installAuth(app: FastifyInstance, db: Db, failures: AuthFailures
   });
 }
 
-async function authenticateRequest(
-  db: Db,
-  request: FastifyRequest,
-  _reply: FastifyReply,
-): Promise<void> {
+async function authenticateRequest(db: Db, request: FastifyRequest): Promise<void> {
   const route = request.routeOptions.config.route as RoleRouteKey;
   const header = request.headers.authorization;
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');

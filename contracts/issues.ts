@@ -32,6 +32,7 @@ export function storableText(max: number) {
     .string()
     .max(max)
     // A pattern rather than a refinement, so that /openapi.json states the rule too.
+    // eslint-disable-next-line no-control-regex -- NUL is exactly the character refused
     .regex(/^[^\u0000]*$/, 'must not contain NUL (U+0000)')
     .refine((v) => v.isWellFormed(), { message: 'must not contain a lone surrogate' });
 }

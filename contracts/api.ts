@@ -39,9 +39,7 @@ export const ContentIdSchema = z
   )
   .meta({ example: 'spring-launch' });
 
-export const WhoAmISchema = z
-  .object({ name: z.string(), role: RoleSchema })
-  .meta({ id: 'WhoAmI' });
+export const WhoAmISchema = z.object({ name: z.string(), role: RoleSchema }).meta({ id: 'WhoAmI' });
 
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hex digest');
 const Instant = z.iso.datetime({ offset: true });

@@ -78,7 +78,7 @@ describe('security headers and exposed surfaces', () => {
     assert.match(SECURITY_HEADERS['content-security-policy'], /frame-ancestors 'none'/);
   });
 
-  it('when a request head is past 16 KiB, then Node\'s refusal still comes as 431 in the error shape with the headers', async () => {
+  it("when a request head is past 16 KiB, then Node's refusal still comes as 431 in the error shape with the headers", async () => {
     const listening = await buildTestApp(stack);
     try {
       const base = await listening.listen({ host: '127.0.0.1', port: 0 });

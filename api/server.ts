@@ -6,6 +6,7 @@ import { runProcess } from '../platform/process';
 import { decisionSignerFrom, vaultFrom } from '../platform/crypto/keyring';
 import { linkedinClientFrom } from '../platform/linkedin';
 import { buildApp } from './app';
+import { buildMetricsServer, createApiMetrics } from './metrics';
 
 await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
   const db = createDb(config.DATABASE_URL);
@@ -14,12 +15,17 @@ await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const signer = decisionSignerFrom(config);
   if (!signer) log.warn('APPROVAL_SIGNING_KEY not set: approvals and releases will answer 503');
+  const metrics = createApiMetrics(db);
   const app = await buildApp({
     log,
     keyCacheMs: config.API_KEY_CACHE_SECONDS * 1000,
     publishing: { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, signer },
     linkedin: linkedinClientFrom(config),
     vault: vaultFrom(config),
+    metrics,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY,
     readiness: [
       { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
       {
@@ -28,11 +34,21 @@ await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
       },
     ],
   });
+  const metricsServer =
+    config.METRICS_PORT === undefined ? null : await buildMetricsServer(metrics, log);
   onShutdown(async () => {
     await app.close();
+    await metricsServer?.close();
     await connection.close();
     await db.$disconnect();
   });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   log.info({ address, docs: `${address}/docs` }, 'API listening');
+  if (metricsServer) {
+    const metricsAddress = await metricsServer.listen({
+      host: config.METRICS_HOST,
+      port: config.METRICS_PORT,
+    });
+    log.info({ address: `${metricsAddress}/metrics` }, 'metrics listening');
+  }
 });

@@ -1,3 +1,4 @@
+import { isIP, isIPv4 } from 'node:net';
 import { z } from 'zod';
 
 const base64Key = z
@@ -34,6 +35,32 @@ const keyList = z
     return keys;
   });
 
+// proxy-addr's forms (what Fastify's trustProxy takes): an address, a CIDR, or a named range.
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustedProxies = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const entries = (value ?? '')
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
+    for (const entry of entries) {
+      const [address = '', bits, ...rest] = entry.split('/');
+      const okBits =
+        bits === undefined ||
+        (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIPv4(address) ? 32 : 128));
+      if (!(PROXY_KEYWORDS.has(entry) || (isIP(address) !== 0 && okBits && rest.length === 0))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must list addresses, CIDRs or loopback/linklocal/uniquelocal; not \`${entry.slice(0, 60)}\``,
+        });
+        return z.NEVER;
+      }
+    }
+    return entries;
+  });
+
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 
 /** Every setting Stargue reads, each with why it exists. Parsed once at start-up. */
@@ -63,6 +90,37 @@ export const ConfigSchema = z.object({
     .max(60)
     .default(5)
     .describe('How long the API remembers a key lookup; a revoked key works at most this long'),
+  TRUST_PROXY: trustedProxies.describe(
+    'Proxies in front of the API whose X-Forwarded-For/-Proto are believed: addresses, CIDRs or loopback/linklocal/uniquelocal, comma-separated; none when unset',
+  ),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1200)
+    .describe('Requests per minute per client address on one API instance before 429'),
+  AUTH_FAILURES_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe(
+      'Failed authentications per minute per client address before every authenticated route answers 429',
+    ),
+  METRICS_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe("Interface the API's Prometheus listener binds to"),
+  METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe(
+      "Port of the API's Prometheus /metrics, apart from the public API port; off when unset",
+    ),
   TOKEN_ENCRYPTION_KEY: base64Key.describe(
     'Current key sealing OAuth tokens at rest: base64 of 32 bytes',
   ),

@@ -9,6 +9,7 @@ import {
   KillSwitchSchema,
   PreviewSchema,
   SubmitResultSchema,
+  WhoAmISchema,
   type ErrorBody,
 } from '../contracts/api';
 import type { Issue } from '../contracts/issues';
@@ -102,6 +103,8 @@ export function createStargueClient(options: StargueClientOptions) {
   const item = (id: string) => `/v1/content/${encodeURIComponent(id)}`;
 
   return {
+    /** The calling key's name and role. */
+    me: () => call(WhoAmISchema, 'GET', '/v1/me'),
     submit: (input: { id: string; markdown: string }) =>
       call(SubmitResultSchema, 'POST', '/v1/content', input),
     get: (id: string, opts: Version = {}) =>

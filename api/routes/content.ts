@@ -41,7 +41,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.post(
       '/v1/content',
       {
-        config: { route: 'POST /v1/content' },
         schema: {
           summary: 'Submit a content item (validate, store, start its workflow)',
           tags: ['content'],
@@ -59,7 +58,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content',
       {
-        config: { route: 'GET /v1/content' },
         schema: {
           summary: 'List content items, newest first',
           tags: ['content'],
@@ -74,7 +72,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content/:id',
       {
-        config: { route: 'GET /v1/content/:id' },
         schema: {
           summary: "An item's status, schedule, approvals, publications and kill-switch state",
           tags: ['content'],
@@ -90,7 +87,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content/:id/preview',
       {
-        config: { route: 'GET /v1/content/:id/preview' },
         schema: {
           summary: 'The exact text that would be posted, and the hash to approve it by',
           tags: ['content'],
@@ -106,7 +102,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content/:id/source',
       {
-        config: { route: 'GET /v1/content/:id/source' },
         schema: {
           summary: 'The Markdown as submitted (frontmatter included)',
           tags: ['content'],
@@ -122,7 +117,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content/:id/audit',
       {
-        config: { route: 'GET /v1/content/:id/audit' },
         schema: {
           summary: "The item's audit trail (every version), newest first",
           tags: ['content'],
@@ -151,7 +145,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
       app.post(
         `/v1/content/:id/${name}`,
         {
-          config: { route: `POST /v1/content/:id/${name}` },
           schema: {
             summary,
             tags: ['decisions'],

@@ -212,7 +212,9 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     const seen = new Set(page1.items.map((i) => i.id));
     assert.ok(page2.items.every((i) => !seen.has(i.id)));
     assert.equal(page1.items[0]?.id, ids[2]);
-    assert.equal((await get('/v1/content?cursor=garbage')).statusCode, 400);
+    const garbage = await get('/v1/content?cursor=garbage');
+    assert.equal(garbage.statusCode, 422);
+    assert.equal(garbage.json().issues[0].path, 'querystring.cursor');
     assert.equal((await get('/v1/content?status=bogus')).statusCode, 422);
   });
 
@@ -287,45 +289,5 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
       }
     }
     assert.equal((await app.inject('/docs')).statusCode < 400, true);
-  });
-});
-
-describe('REST API rate limiting', () => {
-  let stack: Stack;
-  let app: FastifyInstance;
-  let keys: Keys;
-  before(async () => {
-    stack = await startStack({ connectAccount: false });
-    app = await buildTestApp(stack, { rateLimitPerMinute: 5 });
-    keys = await createKeys(stack);
-  });
-  after(async () => {
-    await app.close();
-    await stack.close();
-  });
-
-  it('when a client floods, then 429 RATE_LIMITED with the error shape, per key', async () => {
-    const codes: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      codes.push(
-        (await app.inject({ method: 'GET', url: '/v1/content', headers: bearer(keys.editor) }))
-          .statusCode,
-      );
-    }
-    assert.deepEqual(codes.slice(0, 5), [200, 200, 200, 200, 200]);
-    const limited = await app.inject({
-      method: 'GET',
-      url: '/v1/content',
-      headers: bearer(keys.editor),
-    });
-    assert.equal(limited.statusCode, 429);
-    assert.equal(limited.json().error, 'RATE_LIMITED');
-    assert.ok(Number(limited.headers['retry-after']) > 0);
-    const other = await app.inject({
-      method: 'GET',
-      url: '/v1/content',
-      headers: bearer(keys.operator),
-    });
-    assert.equal(other.statusCode, 200);
   });
 });

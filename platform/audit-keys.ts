@@ -1,31 +1,30 @@
 // The ed25519 keys of audit seals. The sealer signs with AUDIT_SIGNING_KEY (a 32-byte seed that
 // only the sealing process holds, never the database); `npm run audit:verify` checks with the
 // public keys in AUDIT_VERIFY_KEYS, old ones included, so keys rotate like the token keyring.
-import nacl from 'tweetnacl';
+// The signatures themselves are platform/crypto/signing.ts's, as for decisions.
 import { ConfigError, type Config } from './config';
+import {
+  createSigner,
+  createVerifier,
+  generateSigningKey,
+  publicKeyOf,
+  type SignatureVerdict,
+  type Signer,
+  type Verifier,
+} from './crypto/signing';
 
-export interface SealSigner {
-  keyId: string;
+export interface SealSigner extends Signer {
   publicKey: string;
-  /** Base64 of the 64-byte detached signature. */
-  sign(message: Uint8Array): string;
 }
 
-export type VerifyKeys = ReadonlyMap<string, Uint8Array>;
-
-export type SignatureVerdict = 'ok' | 'unknown_key' | 'bad_signature';
+export type VerifyKeys = Verifier;
 
 export function createSealSigner(keyId: string, seedBase64: string): SealSigner {
-  const pair = nacl.sign.keyPair.fromSeed(Buffer.from(seedBase64, 'base64'));
-  return {
-    keyId,
-    publicKey: Buffer.from(pair.publicKey).toString('base64'),
-    sign: (message) => Buffer.from(nacl.sign.detached(message, pair.secretKey)).toString('base64'),
-  };
+  return { ...createSigner(keyId, seedBase64), publicKey: publicKeyOf(seedBase64) };
 }
 
 export function verifyKeysFrom(entries: readonly { id: string; key: string }[]): VerifyKeys {
-  return new Map(entries.map(({ id, key }) => [id, Buffer.from(key, 'base64')]));
+  return createVerifier(entries);
 }
 
 /**
@@ -52,19 +51,8 @@ export function verifySignature(
   message: Uint8Array,
   signatureBase64: string,
 ): SignatureVerdict {
-  const publicKey = keys.get(keyId);
-  if (!publicKey) return 'unknown_key';
-  const signature = Buffer.from(signatureBase64, 'base64');
-  if (signature.length !== nacl.sign.signatureLength) return 'bad_signature';
-  return nacl.sign.detached.verify(message, signature, publicKey) ? 'ok' : 'bad_signature';
+  return keys.check(keyId, message, signatureBase64);
 }
 
 /** A fresh key pair: the seed for AUDIT_SIGNING_KEY and the public key for AUDIT_VERIFY_KEYS. */
-export function generateSealKey(): { seed: string; publicKey: string } {
-  const seed = nacl.randomBytes(32);
-  const pair = nacl.sign.keyPair.fromSeed(seed);
-  return {
-    seed: Buffer.from(seed).toString('base64'),
-    publicKey: Buffer.from(pair.publicKey).toString('base64'),
-  };
-}
+export const generateSealKey = generateSigningKey;

@@ -24,7 +24,7 @@ try {
 } catch (err) {
   fail(err instanceof Error ? err.message : String(err));
 }
-if (!signer) fail('AUDIT_SIGNING_KEY is required (`npm run audit:keygen` makes one)');
+if (!signer) fail('AUDIT_SIGNING_KEY is required (`npm run keys -- audit` makes one)');
 
 const db = createDb(config.DATABASE_URL);
 try {

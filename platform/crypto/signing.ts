@@ -12,15 +12,21 @@ import {
 // values in base64 (seed for signers, public key for verifiers); Node's native ed25519 does the
 // work, fast enough to sit on the approval path. A verifier holds a keyring so keys can rotate.
 
+/** What is signed: text (as UTF-8) or bytes. */
+export type Signed = string | Uint8Array;
+
 export interface Signer {
   readonly keyId: string;
-  /** Detached signature over the UTF-8 bytes of `text`, base64. */
-  sign(text: string): string;
+  /** Detached signature, base64. */
+  sign(data: Signed): string;
 }
+
+export type SignatureVerdict = 'ok' | 'unknown_key' | 'bad_signature';
 
 export interface Verifier {
   knows(keyId: string): boolean;
-  verify(keyId: string, text: string, signature: string): boolean;
+  check(keyId: string, data: Signed, signature: string): SignatureVerdict;
+  verify(keyId: string, data: Signed, signature: string): boolean;
 }
 
 // DER prefixes that wrap a raw ed25519 key as PKCS#8 (private) and SPKI (public).
@@ -44,26 +50,33 @@ function publicKeyFrom(key: string): KeyObject {
   return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
 }
 
+function bytesOf(data: Signed): Buffer {
+  return typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+}
+
 /** `seed` is base64 of the 32-byte ed25519 seed. */
 export function createSigner(keyId: string, seed: string): Signer {
   const key = privateKeyOf(seed);
   return {
     keyId,
-    sign: (text) => sign(null, Buffer.from(text, 'utf8'), key).toString('base64'),
+    sign: (data) => sign(null, bytesOf(data), key).toString('base64'),
   };
 }
 
 /** `keys`: public keys, base64 of 32 bytes each, by id. */
 export function createVerifier(keys: readonly { id: string; key: string }[]): Verifier {
   const ring = new Map(keys.map((k) => [k.id, publicKeyFrom(k.key)]));
+  const check = (keyId: string, data: Signed, signature: string): SignatureVerdict => {
+    const key = ring.get(keyId);
+    if (!key) return 'unknown_key';
+    const bytes = Buffer.from(signature, 'base64');
+    if (bytes.length !== SIGNATURE_BYTES) return 'bad_signature';
+    return verify(null, bytesOf(data), key, bytes) ? 'ok' : 'bad_signature';
+  };
   return {
     knows: (keyId) => ring.has(keyId),
-    verify(keyId, text, signature) {
-      const key = ring.get(keyId);
-      const bytes = Buffer.from(signature, 'base64');
-      if (!key || bytes.length !== SIGNATURE_BYTES) return false;
-      return verify(null, Buffer.from(text, 'utf8'), key, bytes);
-    },
+    check,
+    verify: (keyId, data, signature) => check(keyId, data, signature) === 'ok',
   };
 }
 

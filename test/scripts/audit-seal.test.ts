@@ -1,4 +1,4 @@
-// `npm run audit:seal` and `npm run audit:keygen`, run as an operator would.
+// `npm run audit:seal` and `npm run keys -- audit`, run as an operator would.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -33,7 +33,7 @@ async function run(script: string, env: Record<string, string>, args: string[] =
   }
 }
 
-describe('npm run audit:seal and audit:keygen', () => {
+describe('npm run audit:seal and keys', () => {
   let audit: AuditDatabase;
   before(async () => {
     audit = await auditDatabase(2);
@@ -68,18 +68,22 @@ describe('npm run audit:seal and audit:keygen', () => {
     assert.match(result.stderr, /^audit:seal: AUDIT_SIGNING_KEY is required/);
   });
 
-  it('when a key pair is generated, then the printed seed and public key belong together under the given id', async () => {
-    const result = await run('audit-keygen.ts', {}, ['--id', 'a7']);
-    assert.equal(result.code, 0, result.stderr);
-    const seed = /^AUDIT_SIGNING_KEY=(\S+)$/m.exec(result.stdout)?.[1] ?? '';
-    const [id, publicKey] = (/^AUDIT_VERIFY_KEYS=(\S+)$/m.exec(result.stdout)?.[1] ?? '').split(
-      ':',
-    );
-    assert.match(result.stdout, /^AUDIT_SIGNING_KEY_ID=a7$/m);
-    assert.equal(id, 'a7');
-    assert.equal(createSealSigner('a7', seed).publicKey, publicKey);
-    const bad = await run('audit-keygen.ts', {}, ['--id', 'no spaces']);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /AUDIT_SIGNING_KEY_ID must be/);
-  });
+  for (const [purpose, prefix] of [
+    ['audit', 'AUDIT'],
+    ['decisions', 'APPROVAL'],
+  ] as const) {
+    it(`when ${purpose} keys are generated, then the printed seed and public key belong together under the given id`, async () => {
+      const result = await run('keys.ts', {}, [purpose, '--id', 'a7']);
+      assert.equal(result.code, 0, result.stderr);
+      const seed = new RegExp(`^${prefix}_SIGNING_KEY=(\\S+)$`, 'm').exec(result.stdout)?.[1] ?? '';
+      const verify = new RegExp(`^${prefix}_VERIFY_KEYS=(\\S+)$`, 'm').exec(result.stdout)?.[1];
+      const [id, publicKey] = (verify ?? '').split(':');
+      assert.match(result.stdout, new RegExp(`^${prefix}_SIGNING_KEY_ID=a7$`, 'm'));
+      assert.equal(id, 'a7');
+      assert.equal(createSealSigner('a7', seed).publicKey, publicKey);
+      const bad = await run('keys.ts', {}, [purpose, '--id', 'no spaces']);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, new RegExp(`${prefix}_SIGNING_KEY_ID must be`));
+    });
+  }
 });

@@ -1,0 +1,252 @@
+// OUR ARM, wired in this one module and nowhere else in bench/: the product is driven only through
+// its stable entry points. The API is `api/server.ts` as its own process (configured by the
+// environment, as in production) and items go through its HTTP routes; the worker is the
+// production `createWorker` in its own process (bench/our-worker.ts, with the deps below); G7
+// calls `appendAudit` directly. When the product's wiring changes (new keys in the environment,
+// new worker deps), this is the file to adjust.
+import path from 'node:path';
+import { contentWorkflowId } from '../contracts/ids';
+import { TERMINAL_STATUSES, type PublishStatus } from '../contracts/workflow';
+import { appendAudit, type AuditEntry } from '../platform/audit';
+import { createApiKey } from '../platform/api-keys';
+import type { Config } from '../platform/config';
+import { vaultFrom } from '../platform/crypto/keyring';
+import { createDb, type Db } from '../platform/db/client';
+import { linkedinClientFrom } from '../platform/linkedin';
+import type { Logger } from '../platform/logger';
+import { createWorker } from '../worker/create-worker';
+import { outletsFor } from '../worker/outlets';
+import { workerEnv } from '../test/helpers/worker-process';
+import { freePort } from '../platform/dev/temporal-cli';
+import { Child, waitUntil } from './processes';
+
+export { appendAudit, type AuditEntry };
+
+/** What our processes need from the run. */
+export interface OursContext {
+  config: Config;
+  /** The run's own pool on the bench database (keys, status mirror). */
+  db: Db;
+  /** Our workflow bundle, built once by the run. */
+  bundleFile: string;
+  logDir: string;
+}
+
+/** The environment of our API and worker processes, as `.env` would give it. */
+export function oursEnv(c: OursContext, taskQueue: string): Record<string, string> {
+  return workerEnv(c.config, taskQueue, 'info');
+}
+
+/** Called by bench/our-worker.ts: the production worker, as worker/main.ts builds it. */
+export async function buildOurWorker(
+  config: Config,
+  log: Logger,
+  settings: { bundleCode: string; maxCachedWorkflows: number },
+  connection: Parameters<typeof createWorker>[0]['connection'],
+) {
+  const db = createDb(config.DATABASE_URL, { max: 10 });
+  await db.$queryRaw`SELECT 1`;
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowBundle: { code: settings.bundleCode },
+    activities: {
+      db,
+      outlets: outletsFor({
+        db,
+        vault: vaultFrom(config),
+        log,
+        linkedin: linkedinClientFrom(config),
+        linkedinVersion: config.LINKEDIN_VERSION,
+      }),
+    },
+    maxCachedWorkflows: settings.maxCachedWorkflows,
+  });
+  return { worker, close: () => db.$disconnect() };
+}
+
+/** One of our worker processes on `taskQueue`; the production cache (500) unless told. */
+export function startOurWorker(
+  c: OursContext,
+  taskQueue: string,
+  name: string,
+  maxCachedWorkflows = 500,
+): Promise<Child> {
+  return Child.start({
+    name,
+    entry: path.join(import.meta.dirname, 'our-worker.ts'),
+    args: [c.bundleFile],
+    env: { ...oursEnv(c, taskQueue), BENCH_MAX_CACHED_WORKFLOWS: String(maxCachedWorkflows) },
+    readyLine: 'worker running',
+    logFile: path.join(c.logDir, `${name}.log`),
+  });
+}
+
+/** Our API process (`npm run api`) and the keys the load uses, several per role. */
+export class OurApi {
+  #submits = 0;
+  #approvals = 0;
+  private constructor(
+    readonly child: Child,
+    readonly url: string,
+    private readonly keys: { integration: string[]; editor: string[] },
+  ) {}
+
+  /**
+   * Keys rotate: the API limits each key to 1,200 requests a minute, and the load stands for many
+   * integrations and editors.
+   */
+  static async start(c: OursContext, taskQueue: string, name: string, keysPerRole = 8) {
+    const port = await freePort();
+    const child = await Child.start({
+      name,
+      entry: path.join(import.meta.dirname, '..', 'api', 'server.ts'),
+      env: { ...oursEnv(c, taskQueue), API_HOST: '127.0.0.1', API_PORT: String(port) },
+      ready: () =>
+        waitUntil(
+          `${name} /healthz`,
+          async () =>
+            (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok ?? false,
+          120_000,
+          250,
+        ),
+      logFile: path.join(c.logDir, `${name}.log`),
+    });
+    const keys = { integration: [] as string[], editor: [] as string[] };
+    for (let i = 0; i < keysPerRole; i++) {
+      keys.integration.push((await createApiKey(c.db, `${name}-int-${i}`, 'integration')).key);
+      keys.editor.push((await createApiKey(c.db, `${name}-ed-${i}`, 'editor')).key);
+    }
+    return new OurApi(child, `http://127.0.0.1:${port}`, keys);
+  }
+
+  /** Submits an item; `scheduled` absent = publish as soon as approved. */
+  async submit(id: string, scheduled?: Date): Promise<void> {
+    const key = this.keys.integration[this.#submits++ % this.keys.integration.length]!;
+    const response = await fetch(`${this.url}/v1/content`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id, markdown: markdownFor(id, scheduled) }),
+    });
+    const text = await response.text();
+    if (response.status !== 202 && response.status !== 200) {
+      throw new Error(`submit ${id}: ${response.status} ${text.slice(0, 300)}`);
+    }
+  }
+
+  /** Sends one approval; the caller judges the answer (G3 counts non-200 as errors). */
+  async approve(id: string, editorKey?: string): Promise<{ status: number; body: string }> {
+    const key = editorKey ?? this.keys.editor[this.#approvals++ % this.keys.editor.length]!;
+    const response = await fetch(`${this.url}/v1/content/${id}/approve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    return { status: response.status, body: await response.text() };
+  }
+
+  /** An approval that must be accepted (setup, not a measurement). */
+  async approveOk(id: string): Promise<void> {
+    const answer = await this.approve(id);
+    if (answer.status !== 200) {
+      throw new Error(`approve ${id}: ${answer.status} ${answer.body.slice(0, 300)}`);
+    }
+  }
+
+  /** The approvals the API shows for an item (a repeated approve must add none). */
+  async approvals(id: string): Promise<number> {
+    const response = await fetch(`${this.url}/v1/content/${id}`, {
+      headers: { authorization: `Bearer ${this.keys.editor[0]!}` },
+    });
+    const body = (await response.json()) as { approvals?: { decision: string }[] };
+    if (response.status !== 200) throw new Error(`read ${id}: ${response.status}`);
+    return (body.approvals ?? []).filter((a) => a.decision === 'approved').length;
+  }
+}
+
+/** G3's editors: one key each. */
+export async function createEditorKeys(
+  c: OursContext,
+  count: number,
+  prefix: string,
+): Promise<string[]> {
+  const keys: string[] = [];
+  for (let e = 0; e < count; e++) {
+    keys.push((await createApiKey(c.db, `${prefix}-${e}`, 'editor')).key);
+  }
+  return keys;
+}
+
+/** A unique body per item: the stand-in refuses an identical post as a duplicate. */
+function markdownFor(id: string, scheduled?: Date): string {
+  return [
+    '---',
+    'status: ready',
+    'language: en-GB',
+    'outlets: [linkedin]',
+    ...(scheduled ? [`scheduled: ${scheduled.toISOString()}`] : []),
+    'version: 1',
+    '---',
+    `Bench item ${id} #bench`,
+    '',
+  ].join('\n');
+}
+
+export function ourWorkflowId(id: string): string {
+  return contentWorkflowId(id, 1);
+}
+
+/**
+ * Waits for items to reach a status by reading the `content` mirror for all waiters in one query
+ * per tick, which keeps the waiting off the Temporal server being measured. A waiter whose item
+ * ends in another terminal status fails at once rather than hang the run.
+ */
+export class StatusWatcher {
+  readonly #waiting = new Map<
+    string,
+    { status: PublishStatus; resolve: () => void; reject: (err: Error) => void }
+  >();
+  #polling = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly everyMs = 50,
+  ) {}
+
+  until(id: string, status: PublishStatus): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { status, resolve, reject });
+      if (!this.#polling) {
+        this.#polling = true;
+        setTimeout(() => void this.#poll(), this.everyMs);
+      }
+    });
+  }
+
+  async statuses(ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.db.content.findMany({
+      where: { contentId: { in: ids } },
+      select: { contentId: true, status: true },
+    });
+    return new Map(rows.map((r) => [r.contentId, r.status]));
+  }
+
+  async #poll(): Promise<void> {
+    const ids = [...this.#waiting.keys()];
+    const rows = await this.statuses(ids).catch(() => new Map<string, string>());
+    for (const [id, status] of rows) {
+      const waiter = this.#waiting.get(id);
+      if (!waiter) continue;
+      if (waiter.status === status) {
+        this.#waiting.delete(id);
+        waiter.resolve();
+      } else if (TERMINAL_STATUSES.includes(status as PublishStatus)) {
+        this.#waiting.delete(id);
+        waiter.reject(new Error(`${id} ended ${status}, not ${waiter.status}`));
+      }
+    }
+    if (this.#waiting.size > 0) setTimeout(() => void this.#poll(), this.everyMs);
+    else this.#polling = false;
+  }
+}

@@ -5,10 +5,34 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { openSync, readFileSync, closeSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { round } from './stats';
 
-export const PROBE = path.join(import.meta.dirname, 'rss-probe.ts');
+/**
+ * Loaded with `--import` into every process the run measures, so the product's entry points stay
+ * unchanged: answers `{probe: 'rss'}` over IPC with the lowest of three RSS readings, each after a
+ * full collection of the main isolate, so a sample is live memory rather than the garbage of the
+ * last burst (workflow threads collect on their own; the lowest of three mostly absorbs that).
+ * Plain JavaScript in a data: URL, because worker threads inherit `--import` and have no
+ * TypeScript loader; the IPC channel is unref'd so it never keeps a process alive.
+ */
+const PROBE_SOURCE = `
+import { isMainThread } from 'node:worker_threads';
+async function lowestRss() {
+  let lowest = Infinity;
+  for (let i = 0; i < 3; i++) {
+    globalThis.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    lowest = Math.min(lowest, process.memoryUsage().rss);
+  }
+  return lowest;
+}
+if (isMainThread && process.send) {
+  process.on('message', (m) => {
+    if (m?.probe === 'rss') void lowestRss().then((rss) => process.send?.({ rss }));
+  });
+  process.channel?.unref();
+}`;
+const PROBE = `data:text/javascript,${encodeURIComponent(PROBE_SOURCE)}`;
 
 /** Pins every thread of `pid` to `core`; false where `taskset` is missing or BENCH_PIN=0. */
 export function pin(pid: number | undefined, core: number): boolean {
@@ -45,7 +69,7 @@ export interface ChildSpec {
   logFile: string;
 }
 
-/** A process of the run: RSS over IPC through bench/rss-probe.ts, output in `logFile`. */
+/** A process of the run: RSS over IPC through bench/rss-probe.mjs, output in `logFile`. */
 export class Child {
   readonly process: ChildProcess;
   #exited: Promise<void>;
@@ -104,7 +128,7 @@ export class Child {
     }
   }
 
-  /** RSS in MB: the lowest of three readings, each after a full collection of the main isolate. */
+  /** RSS in MB: the lowest of three readings, each after a full collection (PROBE_SOURCE). */
   rssMb(): Promise<number> {
     return new Promise((resolve, reject) => {
       const onMessage = (m: unknown) => {

@@ -21,14 +21,16 @@ export function distribution(samplesMs: number[]): Distribution {
     numberOfSignificantValueDigits: 3,
   });
   for (const ms of samplesMs) histogram.recordValue(Math.max(1, Math.round(ms * 1000)));
-  const at = (p: number) => round(histogram.getValueAtPercentile(p) / 1000);
+  const max = Math.max(...samplesMs);
+  // HDR reports the highest value equivalent to the bucket: never above the largest sample.
+  const at = (p: number) => round(Math.min(histogram.getValueAtPercentile(p) / 1000, max));
   const result = {
     count: samplesMs.length,
     min: samplesMs.length ? round(Math.max(0, Math.min(...samplesMs))) : Number.NaN,
     p50: samplesMs.length ? at(50) : Number.NaN,
     p90: samplesMs.length ? at(90) : Number.NaN,
     p99: samplesMs.length ? at(99) : Number.NaN,
-    max: samplesMs.length ? round(Math.max(...samplesMs)) : Number.NaN,
+    max: samplesMs.length ? round(max) : Number.NaN,
   };
   histogram.destroy();
   return result;

@@ -83,7 +83,8 @@ export async function runG6(h: Harness, plan: G6Plan, log: (line: string) => voi
     });
     const ready = Date.now();
     lead[name] = (ready - started) * 1.3 + SETTLE_MS;
-    await sleep(due - 3_000 - Date.now());
+    // Kill half an outage before the items fall due, so they are overdue when it comes back.
+    await sleep(due - plan.outageMs / 2 - Date.now());
 
     // Mid-publish: the held item's post is in the stand-in's hands when the server dies.
     await h.holdNextPost();
@@ -165,7 +166,10 @@ export async function runG6(h: Harness, plan: G6Plan, log: (line: string) => voi
   const pairs = result.pairs;
   const diff = spread(pairs.map((p) => p.ours.afterReady.p99 - p.bare.afterReady.p99));
   const all = (f: (r: ArmRun) => boolean) => pairs.every((p) => f(p.ours));
-  const valid = pairs.every((p) => p.ours.marginSeconds > 0 && p.bare.marginSeconds > 0);
+  // Valid only if the overdue items fell due while the server was down.
+  const overdueAtRestart = (r: ArmRun) =>
+    r.marginSeconds > 0 && r.marginSeconds * 1000 < plan.outageMs;
+  const valid = pairs.every((p) => overdueAtRestart(p.ours) && overdueAtRestart(p.bare));
   return {
     ratio: result.ratio,
     pass:

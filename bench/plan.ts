@@ -105,7 +105,7 @@ const quick: Omit<Plan, 'goals'> = {
   g6: {
     overdue: 10,
     perState: 2,
-    outageMs: 5_000,
+    outageMs: 8_000,
     concurrency: 10,
     warmup: 0,
     pairs: 1,

@@ -98,10 +98,11 @@ try {
 
 results.seconds = Math.round((Date.now() - started) / 1000);
 results.machine.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 10) / 10);
-const dir = path.join(import.meta.dirname, 'results');
+// A quick run's figures mean nothing: its file goes to the temp directory, not the record.
+const dir = plan.quick ? os.tmpdir() : path.join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
-const suffix = plan.quick ? '-quick' : '';
-const file = path.join(dir, `${results.date.slice(0, 19).replace(/:/g, '-')}Z${suffix}.json`);
+const stamp = results.date.slice(0, 19).replace(/:/g, '-');
+const file = path.join(dir, plan.quick ? `stargue-bench-quick-${stamp}Z.json` : `${stamp}Z.json`);
 // Formatted as `npm run lint` (prettier --check .) expects.
 writeFileSync(file, await prettier.format(JSON.stringify(results), { parser: 'json' }));
 
@@ -112,5 +113,5 @@ if ((results.invariants?.itemsPostedMoreThanOnce ?? 0) > 0) {
     `INVARIANT BROKEN: ${results.invariants?.itemsPostedMoreThanOnce} item(s) posted more than once`,
   );
 }
-console.log(`\n${path.relative(process.cwd(), file)}; ${results.seconds} s`);
+console.log(`\n${plan.quick ? file : path.relative(process.cwd(), file)}; ${results.seconds} s`);
 process.exit(results.errors.length > 0 ? 1 : 0);

@@ -20,7 +20,7 @@ interface ArmRun {
   itemsPerSecond: number;
   seconds: number;
   cpuMsPerItem: CpuSample;
-  /** Approvals answered 409 because the workflow had not yet taken the validation in. */
+  /** Approvals sent again: 409 before the workflow took the validation in, or 503. */
   approveRetries: number;
 }
 
@@ -122,17 +122,24 @@ export async function runG1(h: Harness, plan: G1Plan, log: (line: string) => voi
 
 /**
  * The content mirror can say `awaiting_approval` a moment before the workflow has taken the
- * validation in; an approval then answers 409 INVALID_STATE. Throughput counts the item either
- * way, and the retries are reported.
+ * validation in; an approval then answers 409 INVALID_STATE. A 503 (no worker answered in time)
+ * is retried as the API asks. Throughput counts the item either way; the retries are reported.
  */
 async function approveWhenTaken(h: Harness, id: string): Promise<number> {
+  let unanswered = false;
   for (let retries = 0; ; retries++) {
     const answer = await h.ours.api.approve(id);
     if (answer.status === 200) return retries;
-    if (answer.status !== 409 || !answer.body.includes('INVALID_STATE') || retries >= 50) {
+    // After a 503 the first attempt may have landed after all.
+    if (unanswered && answer.status === 409 && (await h.ours.api.approvals(id)) === 1) {
+      return retries;
+    }
+    unanswered ||= answer.status === 503;
+    const early = answer.status === 409 && answer.body.includes('INVALID_STATE');
+    if ((!early && answer.status !== 503) || retries >= 50) {
       throw new Error(`approve ${id}: ${answer.status} ${answer.body.slice(0, 300)}`);
     }
-    await sleep(100);
+    await sleep(answer.status === 503 ? 1000 : 100);
   }
 }
 

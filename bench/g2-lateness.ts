@@ -85,6 +85,7 @@ export async function runG2(h: Harness, plan: G2Plan, log: (line: string) => voi
       valid && early === 0 && missing === 0 && duplicates === 0 && p99Diff.median <= G2_SLACK_MS,
     threshold: `never early; p99 ours − p99 bare <= ${G2_SLACK_MS} ms (median over pairs); ratio p99 ours ÷ bare reported`,
     items: plan.items,
+    setupApprovalsRetriedAfter503: h.ours.api.retried503,
     valid,
     early,
     missing,

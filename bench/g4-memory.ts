@@ -137,6 +137,7 @@ export async function runG4(h: Harness, plan: G4Plan, log: (line: string) => voi
       pass: ratio.median <= G4_THRESHOLD && flat.ours.pass && wake.ours.pass,
       threshold: `MB per cached workflow (RSS slope while the cache fills) ours ÷ bare <= ${G4_THRESHOLD}; past the cache, ours grows <= ${G4_FLAT_SHARE} × its per-workflow slope per item; one post each on wake`,
       cache: plan.cache,
+      setupApprovalsRetriedAfter503: api.retried503,
       oursMbPerWorkflow: spread(result.pairs.map((p) => p.ours.mbPerWorkflow)),
       bareMbPerWorkflow: spread(result.pairs.map((p) => p.bare.mbPerWorkflow)),
       flat,

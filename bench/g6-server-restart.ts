@@ -98,9 +98,13 @@ export async function runG6(h: Harness, plan: G6Plan, log: (line: string) => voi
     const margin = round((due - Date.now()) / 1000, 1);
 
     await h.server.kill();
-    await sleep(plan.outageMs);
-    const restartStarted = Date.now();
-    await h.server.restart();
+    const restartStarted = Date.now() + plan.outageMs;
+    try {
+      await sleep(plan.outageMs);
+    } finally {
+      // Whatever happens, the server comes back for the goals after this one.
+      await h.server.restart();
+    }
     const up = Date.now();
     const workerRestarts = await superviseWorkers(h);
     await h.standIn.release(held.id);

@@ -25,7 +25,7 @@ import { adminUrl, createScratchDatabase, dropDatabase } from '../test/helpers/d
 import { connectLinkedInStandIn, type StandInControl } from '../test/standin/linkedin';
 import { bareItem, type BareInput, approveUpdate, stageQuery } from './bare.workflow';
 import { OurApi, StatusWatcher, startOurWorker, type OursContext } from './ours';
-import { Child, pin, procCpuMs } from './processes';
+import { Child, pin, procCpuMs, setNice } from './processes';
 
 const root = path.resolve(import.meta.dirname, '..');
 const LINKEDIN_VERSION = '202609';
@@ -94,6 +94,7 @@ async function startServer(dir: string, log: (line: string) => void): Promise<Se
   const boot = async (): Promise<DevServer> => {
     const dev = await startDevServer({ cli, dbFilename, port });
     pin(dev.process.pid, 0);
+    setNice(dev.process.pid, 0);
     return dev;
   };
   let dev = await boot();
@@ -225,7 +226,7 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
     // Stopped as they are at the end: G6 may have replaced a worker that gave up.
     let current: Child[] = [];
     cleanups.push(async () => {
-      await Promise.all(current.map((c) => c.stop()));
+      await Promise.all(current.map((c) => c.stop(15_000)));
     });
     const ourWorker = await startOurWorker(oursContext, ourQueue, 'our-worker');
     current = [ourWorker];

@@ -146,11 +146,23 @@ export class OurApi {
     return { status: response.status, body: await response.text() };
   }
 
-  /** An approval that must be accepted (setup, not a measurement). */
+  /** Setup approvals that met a 503 and were sent again (reported by the goals that count). */
+  retried503 = 0;
+
+  /**
+   * An approval that must be accepted (setup, not a measurement). A 503 is retried, as the API
+   * asks clients to; a 409 after a 503 means the first attempt landed after all.
+   */
   async approveOk(id: string): Promise<void> {
-    const answer = await this.approve(id);
-    if (answer.status !== 200) {
-      throw new Error(`approve ${id}: ${answer.status} ${answer.body.slice(0, 300)}`);
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.approve(id);
+      if (answer.status === 200) return;
+      if (attempt > 1 && answer.status === 409 && (await this.approvals(id)) === 1) return;
+      if (answer.status !== 503 || attempt >= 10) {
+        throw new Error(`approve ${id}: ${answer.status} ${answer.body.slice(0, 300)}`);
+      }
+      this.retried503 += 1;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 

@@ -3,7 +3,7 @@
 // (the load) is `nice`d, its output kept in a file, and its RSS readable on demand.
 import { fork, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { openSync, readFileSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { round } from './stats';
 
@@ -45,11 +45,20 @@ export function pin(pid: number | undefined, core: number): boolean {
   }
 }
 
-/** The load runs `nice`d; everything measured runs at normal priority. */
+/**
+ * The load runs `nice`d; everything measured runs at normal priority. Linux keeps a nice value per
+ * thread and a child inherits the spawning thread's, so every thread of `pid` is set.
+ */
 export function setNice(pid: number | undefined, value: number): boolean {
   if (!pid) return false;
+  let tids: number[];
   try {
-    os.setPriority(pid, value);
+    tids = readdirSync(`/proc/${pid}/task`).map(Number);
+  } catch {
+    tids = [pid];
+  }
+  try {
+    for (const tid of tids) os.setPriority(tid, value);
     return true;
   } catch {
     return false;
@@ -102,6 +111,8 @@ export class Child {
     });
     try {
       await Promise.race([ready, exited]);
+      // Threads started before the first call inherited the run's `nice`.
+      setNice(child.pid, 0);
     } catch (err) {
       await child.kill();
       throw new Error(

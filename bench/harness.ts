@@ -8,26 +8,30 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../platform/config';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
-import { saveAccount } from '../outlets/linkedin/accounts';
-import { loadConfig, type Config } from '../platform/config';
-import { vaultFrom } from '../platform/crypto/keyring';
 import { createDb, type Db } from '../platform/db/client';
-import { migrate } from '../platform/db/migrations';
 import {
   findTemporalCli,
   freePort,
   startDevServer,
   type DevServer,
 } from '../platform/dev/temporal-cli';
-import { bundleWorkflows } from '../worker/create-worker';
 import { adminUrl, createScratchDatabase, dropDatabase } from '../test/helpers/database';
 import { connectLinkedInStandIn, type StandInControl } from '../test/standin/linkedin';
 import { bareItem, type BareInput, approveUpdate, stageQuery } from './bare.workflow';
-import { OurApi, StatusWatcher, startOurWorker, type OursContext } from './ours';
+import {
+  bundleOurWorkflows,
+  connectOurAccount,
+  migrateOurDatabase,
+  ourConfig,
+  OurApi,
+  StatusWatcher,
+  startOurWorker,
+  type OursContext,
+} from './ours';
 import { Child, pin, procCpuMs, setNice } from './processes';
 
-const root = path.resolve(import.meta.dirname, '..');
 const LINKEDIN_VERSION = '202609';
 /** Every post is answered 201 after this long (RELIABILITY.md §5, G1). */
 export const STANDIN_ANSWER_MS = 20;
@@ -141,10 +145,7 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
     const admin = adminUrl();
     const databaseUrl = await createScratchDatabase('stargue_bench', admin);
     cleanups.push(() => dropDatabase(databaseUrl, admin));
-    await migrate(databaseUrl, {
-      migrationsDir: path.join(root, 'prisma/migrations'),
-      log: () => {},
-    });
+    await migrateOurDatabase(databaseUrl);
 
     let standInInfo:
       | {
@@ -181,27 +182,24 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
     };
     await standIn.injectFault(delay);
 
-    const config = loadConfig({
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: server.address,
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'info',
-      LINKEDIN_VERSION,
-      LINKEDIN_API_BASE: standInAt.url,
-      LINKEDIN_OAUTH_BASE: `${standInAt.url}/oauth/v2`,
-      LINKEDIN_CLIENT_ID: standInAt.client.clientId,
-      LINKEDIN_CLIENT_SECRET: standInAt.client.clientSecret,
-      LINKEDIN_REDIRECT_URI: standInAt.client.redirectUris[0],
+    const config = ourConfig({
+      databaseUrl,
+      temporalAddress: server.address,
+      linkedinVersion: LINKEDIN_VERSION,
+      standIn: {
+        url: standInAt.url,
+        clientId: standInAt.client.clientId,
+        clientSecret: standInAt.client.clientSecret,
+        redirectUri: standInAt.client.redirectUris[0]!,
+      },
     });
     const db = createDb(databaseUrl, { max: 10 });
     cleanups.push(() => db.$disconnect());
     const scopes = ['openid', 'profile', 'w_member_social'];
     const token = await standIn.issueToken({ scopes });
-    await saveAccount(db, vaultFrom(config), {
-      sub: standInAt.member.sub,
-      name: standInAt.member.name,
-      tokens: { accessToken: token.accessToken, expiresInSeconds: 5_183_999, scopes },
-      connectedBy: 'bench',
+    await connectOurAccount(config, db, standInAt.member, {
+      accessToken: token.accessToken,
+      scopes,
     });
 
     const connection = await Connection.connect({ address: server.address });
@@ -209,14 +207,14 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
     const [ourBundle, bareBundle] = await Promise.all([
-      bundleWorkflows(),
+      bundleOurWorkflows(),
       bundleWorkflowCode({
         workflowsPath: path.join(import.meta.dirname, 'bare.workflow.ts'),
         logger: quietLogger,
       }),
     ]);
     const bundles = { ours: path.join(dir, 'ours.js'), bare: path.join(dir, 'bare.js') };
-    writeFileSync(bundles.ours, ourBundle.code);
+    writeFileSync(bundles.ours, ourBundle);
     writeFileSync(bundles.bare, bareBundle.code);
 
     const suffix = randomBytes(3).toString('hex');

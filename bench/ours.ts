@@ -1,26 +1,78 @@
-// OUR ARM, wired in this one module and nowhere else in bench/: the product is driven only through
-// its stable entry points. The API is `api/server.ts` as its own process (configured by the
+// OUR ARM, wired in this one module and nowhere else in bench/: configuration, schema, connected
+// account, bundle and processes. The product is driven only through its stable entry points. The API is `api/server.ts` as its own process (configured by the
 // environment, as in production) and items go through its HTTP routes; the worker is the
 // production `createWorker` in its own process (bench/our-worker.ts, with the deps below); G7
 // calls `appendAudit` directly. When the product's wiring changes (new keys in the environment,
 // new worker deps), this is the file to adjust.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { contentWorkflowId } from '../contracts/ids';
 import { TERMINAL_STATUSES, type PublishStatus } from '../contracts/workflow';
 import { appendAudit, type AuditEntry } from '../platform/audit';
 import { createApiKey } from '../platform/api-keys';
-import type { Config } from '../platform/config';
+import { saveAccount } from '../outlets/linkedin/accounts';
+import { loadConfig, type Config } from '../platform/config';
 import { vaultFrom } from '../platform/crypto/keyring';
 import { createDb, type Db } from '../platform/db/client';
+import { migrate } from '../platform/db/migrations';
 import { linkedinClientFrom } from '../platform/linkedin';
 import type { Logger } from '../platform/logger';
-import { createWorker } from '../worker/create-worker';
+import { bundleWorkflows, createWorker } from '../worker/create-worker';
 import { outletsFor } from '../worker/outlets';
 import { workerEnv } from '../test/helpers/worker-process';
 import { freePort } from '../platform/dev/temporal-cli';
 import { Child, waitUntil } from './processes';
 
 export { appendAudit, type AuditEntry };
+
+/** Our configuration for this run, as `.env` would give it, LinkedIn pointing at the stand-in. */
+export function ourConfig(settings: {
+  databaseUrl: string;
+  temporalAddress: string;
+  linkedinVersion: string;
+  standIn: { url: string; clientId: string; clientSecret: string; redirectUri: string };
+}): Config {
+  return loadConfig({
+    DATABASE_URL: settings.databaseUrl,
+    TEMPORAL_ADDRESS: settings.temporalAddress,
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'info',
+    LINKEDIN_VERSION: settings.linkedinVersion,
+    LINKEDIN_API_BASE: settings.standIn.url,
+    LINKEDIN_OAUTH_BASE: `${settings.standIn.url}/oauth/v2`,
+    LINKEDIN_CLIENT_ID: settings.standIn.clientId,
+    LINKEDIN_CLIENT_SECRET: settings.standIn.clientSecret,
+    LINKEDIN_REDIRECT_URI: settings.standIn.redirectUri,
+  });
+}
+
+/** Our schema in the scratch database, by our own migration runner. */
+export async function migrateOurDatabase(databaseUrl: string): Promise<void> {
+  await migrate(databaseUrl, {
+    migrationsDir: path.join(import.meta.dirname, '..', 'prisma', 'migrations'),
+    log: () => {},
+  });
+}
+
+/** Our workflow bundle, built once per run and loaded by every worker process of ours. */
+export async function bundleOurWorkflows(): Promise<string> {
+  return (await bundleWorkflows()).code;
+}
+
+/** A connected LinkedIn account, stored as the OAuth callback stores it. */
+export async function connectOurAccount(
+  config: Config,
+  db: Db,
+  member: { sub: string; name: string },
+  token: { accessToken: string; scopes: string[] },
+): Promise<void> {
+  await saveAccount(db, vaultFrom(config), {
+    sub: member.sub,
+    name: member.name,
+    tokens: { accessToken: token.accessToken, expiresInSeconds: 5_183_999, scopes: token.scopes },
+    connectedBy: 'bench',
+  });
+}
 
 /** What our processes need from the run. */
 export interface OursContext {

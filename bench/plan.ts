@@ -1,5 +1,5 @@
 // How big each goal runs. The full plan follows RELIABILITY.md §5 (a warm-up pair, then 5 pairs;
-// G2's 200 items; G4 to 5 × the cache) at sizes that fit one run on 2 cores (~45 min).
+// G2's 200 items; G4 to 5 × the cache) at sizes that fit one run on 2 cores (~50 min, estimated).
 // BENCH_QUICK=1 is a smoke run of a few minutes: it checks the harness, its figures mean nothing.
 // BENCH_GOALS=G3,G7 runs only those goals.
 import type { G1Plan } from './g1-throughput';

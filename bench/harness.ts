@@ -30,7 +30,7 @@ import {
   startOurWorker,
   type OursContext,
 } from './ours';
-import { Child, pin, procCpuMs, setNice } from './processes';
+import { Child, killWithRun, pin, procCpuMs, setNice } from './processes';
 
 const LINKEDIN_VERSION = '202609';
 /** Every post is answered 201 after this long (RELIABILITY.md §5, G1). */
@@ -97,6 +97,7 @@ async function startServer(dir: string, log: (line: string) => void): Promise<Se
   const port = await freePort();
   const boot = async (): Promise<DevServer> => {
     const dev = await startDevServer({ cli, dbFilename, port });
+    killWithRun(dev.process);
     pin(dev.process.pid, 0);
     setNice(dev.process.pid, 0);
     return dev;

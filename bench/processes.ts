@@ -13,7 +13,8 @@ import { round } from './stats';
  * full collection of the main isolate, so a sample is live memory rather than the garbage of the
  * last burst (workflow threads collect on their own; the lowest of three mostly absorbs that).
  * Plain JavaScript in a data: URL, because worker threads inherit `--import` and have no
- * TypeScript loader; the IPC channel is unref'd so it never keeps a process alive.
+ * TypeScript loader. When the run dies the channel closes and the process is told to stop, so
+ * nothing is left running on a shared machine (every entry point exits on its own at SIGTERM).
  */
 const PROBE_SOURCE = `
 import { isMainThread } from 'node:worker_threads';
@@ -30,7 +31,7 @@ if (isMainThread && process.send) {
   process.on('message', (m) => {
     if (m?.probe === 'rss') void lowestRss().then((rss) => process.send?.({ rss }));
   });
-  process.channel?.unref();
+  process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }`;
 const PROBE = `data:text/javascript,${encodeURIComponent(PROBE_SOURCE)}`;
 
@@ -78,7 +79,20 @@ export interface ChildSpec {
   logFile: string;
 }
 
-/** A process of the run: RSS over IPC through bench/rss-probe.mjs, output in `logFile`. */
+type Killable = { kill(signal: NodeJS.Signals): void; once(event: 'exit', f: () => void): void };
+const running = new Set<Killable>();
+// Should the run itself fail hard, no process it started outlives it.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Kills `child` with the run, whatever way the run ends. */
+export function killWithRun(child: Killable): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
+/** A process of the run: RSS over IPC through the probe above, output in `logFile`. */
 export class Child {
   readonly process: ChildProcess;
   #exited: Promise<void>;
@@ -90,6 +104,7 @@ export class Child {
       stdio: ['ignore', out, out, 'ipc'],
     });
     closeSync(out);
+    killWithRun(this.process);
     this.#exited = new Promise((resolve) => this.process.once('exit', () => resolve()));
     pin(this.process.pid, 1);
     setNice(this.process.pid, 0);

@@ -60,8 +60,10 @@ const goals: Record<GoalName, (h: Harness) => Promise<Goal>> = {
 };
 
 const h = await startHarness(log);
-// Ctrl-C still stops every process and drops the scratch database.
-process.once('SIGINT', () => void h.close().finally(() => process.exit(130)));
+// Ctrl-C (or a SIGTERM) still stops every process and drops the scratch database.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void h.close().finally(() => process.exit(130)));
+}
 results.machine.temporalCli = h.server.version;
 results.machine.sqliteWal = h.server.wal;
 try {

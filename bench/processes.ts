@@ -10,17 +10,22 @@ import { round } from './stats';
 /**
  * Loaded with `--import` into every process the run measures, so the product's entry points stay
  * unchanged: answers `{probe: 'rss'}` over IPC with the lowest of three RSS readings, each after a
- * full collection of the main isolate, so a sample is live memory rather than the garbage of the
- * last burst (workflow threads collect on their own; the lowest of three mostly absorbs that).
- * Plain JavaScript in a data: URL, because worker threads inherit `--import` and have no
- * TypeScript loader. When the run dies the channel closes and the process is told to stop, so
- * nothing is left running on a shared machine (every entry point exits on its own at SIGTERM).
+ * full collection, so a sample is live memory rather than the garbage of the last burst. Worker
+ * threads inherit `--import`, so the probe runs in the workflow threads too and collects their
+ * isolate (where evicted workflows leave their garbage) when the main thread asks over a
+ * BroadcastChannel. Plain JavaScript in a data: URL, because threads have no TypeScript loader.
+ * When the run dies the IPC channel closes and the process is told to stop, so nothing is left
+ * running on a shared machine (every entry point exits on its own at SIGTERM).
  */
 const PROBE_SOURCE = `
 import { isMainThread } from 'node:worker_threads';
+const threads = new BroadcastChannel('stargue-bench-gc');
+if (!isMainThread) threads.onmessage = () => globalThis.gc?.();
+threads.unref();
 async function lowestRss() {
   let lowest = Infinity;
   for (let i = 0; i < 3; i++) {
+    threads.postMessage('gc');
     globalThis.gc?.();
     await new Promise((resolve) => setTimeout(resolve, 300));
     lowest = Math.min(lowest, process.memoryUsage().rss);

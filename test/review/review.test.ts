@@ -57,12 +57,12 @@ describe('review page in Chromium, real stack', () => {
   const reaches = (id: string, wanted: string, version?: number) =>
     eventually(
       async () => ((await statusOf(id, version)).status === wanted ? true : undefined),
-      20_000,
+      60_000,
       `${id} ${wanted}`,
     );
 
   async function signIn(context: BrowserContext, key: string): Promise<Page> {
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(30_000);
     const p = await context.newPage();
     p.on('pageerror', (error) => console.error(`review page error: ${error.message}`));
     await p.goto(`${base}/review`);
@@ -178,12 +178,12 @@ describe('review page in Chromium, real stack', () => {
 
     const late = uniqueId('rv-late');
     await submit(late, post({ body: 'Arrived while the page was open.' }));
-    await page.locator(`tr[data-id="${late}"]`).waitFor({ timeout: 20_000 });
+    await page.locator(`tr[data-id="${late}"]`).waitFor({ timeout: 60_000 });
 
     await page.getByLabel('Status').selectOption('rejected');
     await eventually(
       async () => ((await page.locator(`tr[data-id="${late}"]`).count()) === 0 ? true : undefined),
-      5_000,
+      30_000,
       'filter applied',
     );
     await page.getByLabel('Status').selectOption('awaiting_approval');
@@ -234,7 +234,7 @@ describe('review page in Chromium, real stack', () => {
     assert.equal(sent?.commentary, commentary, 'the stand-in received the previewed text');
     assert.equal(view.approvals[0]?.note, 'Looks right.');
     // The page follows the item without a reload and explains why the buttons are now off.
-    await page.locator('#item-status', { hasText: 'published' }).waitFor({ timeout: 15_000 });
+    await page.locator('#item-status', { hasText: 'published' }).waitFor({ timeout: 60_000 });
     assert.equal(await page.getByRole('button', { name: 'Approve v2' }).isDisabled(), true);
     assert.match((await page.locator('#approve-why').textContent()) ?? '', /published/);
   });
@@ -295,7 +295,7 @@ describe('review page in Chromium, real stack', () => {
     await page.goto(`${base}/review#/`);
     await page
       .locator('#kill-switch-banner', { hasText: 'LinkedIn incident drill' })
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: 60_000 });
     assert.equal(await page.getByRole('button', { name: 'Engage kill switch…' }).count(), 0);
     await op.getByRole('button', { name: 'Release kill switch…' }).click();
     await op.getByRole('dialog').getByRole('button', { name: 'Release kill switch' }).click();

@@ -76,13 +76,13 @@ describe('npm run dev', () => {
       await feed.submit({ id, markdown: post({ body: `Hello from npm run dev ${marker}` }) });
       await eventually(
         async () => ((await editor.get(id)).status === 'awaiting_approval' ? true : undefined),
-        30_000,
+        60_000,
       );
       await editor.approve(id, { contentHash: (await editor.preview(id)).contentHash });
       const done = await eventually(async () => {
         const view = await editor.get(id);
         return view.status === 'published' ? view : undefined;
-      }, 30_000);
+      }, 60_000);
       const ledger = await connectLinkedInStandIn(standInUrl).ledger();
       const posted = ledger.filter((p) => p.commentary.includes(marker));
       assert.equal(posted.length, 1);

@@ -87,7 +87,7 @@ describe('LinkedIn backoff at real durations', { concurrency: 2 }, () => {
         await stack.temporal.workflow
           .getHandle(contentWorkflowId(item.id, 1))
           .signal(releaseSignal, { actor: 'operator' });
-        const done = await reaches(stack, item.id, 'published', 30_000);
+        const done = await reaches(stack, item.id, 'published');
         assert.equal(done.publications[0]?.resolution, 'created');
       }
       await assertInvariants(

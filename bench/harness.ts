@@ -19,7 +19,8 @@ import { loadConfig, type Config } from '../platform/config';
 import { vaultFrom } from '../platform/crypto/keyring';
 import { createDb, type Db } from '../platform/db/client';
 import { migrate } from '../platform/db/migrations';
-import { findTemporalCli, startDevServer, type DevServer } from '../platform/dev/temporal-cli';
+import { startDevServer, type DevServer } from '../platform/dev/temporal-cli';
+import { ensureTemporalCli, projectToolsDir } from '../platform/dev/temporal-install';
 import { linkedinClientFrom } from '../platform/linkedin';
 import { createLogger } from '../platform/logger';
 import type { PublishingDeps } from '../publishing/deps';
@@ -62,28 +63,12 @@ export function pin(pid: number, core: number): boolean {
   }
 }
 
-/** The pip-installed CLI binary itself rather than a pyenv shim, so the pinned pid is the server. */
-function temporalCli(): string {
-  const fromEnv = process.env.TEMPORAL_CLI_PATH;
-  if (fromEnv) return fromEnv;
-  try {
-    const scripts = execFileSync(
-      'python3',
-      ['-c', 'import sysconfig; print(sysconfig.get_path("scripts"))'],
-      { encoding: 'utf8' },
-    ).trim();
-    const candidate = path.join(scripts, 'temporal');
-    if (existsSync(candidate)) return candidate;
-  } catch {
-    // no python here; fall back to PATH
-  }
-  const found = findTemporalCli();
-  if (!found) throw new Error('no Temporal CLI: set TEMPORAL_CLI_PATH');
-  return found;
-}
-
-async function startServer(dir: string): Promise<{ dev: DevServer; meta: Harness['server'] }> {
-  const cli = temporalCli();
+async function startServer(
+  dir: string,
+  log: (line: string) => void,
+): Promise<{ dev: DevServer; meta: Harness['server'] }> {
+  const cli = await ensureTemporalCli({ toolsDir: projectToolsDir(), log });
+  if (!cli) throw new Error('no Temporal CLI: set TEMPORAL_CLI_PATH (see the lines above)');
   const version = execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim();
   const dbFilename = path.join(dir, 'temporal.db');
   const dev = await startDevServer({ cli, dbFilename });
@@ -107,7 +92,7 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
     }
   };
   try {
-    const { dev, meta } = await startServer(dir);
+    const { dev, meta } = await startServer(dir, log);
     cleanups.push(() => dev.stop());
     log(
       `Temporal ${meta.version.split('\n')[0]} at ${dev.address} (WAL ${meta.wal ? 'on' : 'MISSING'})`,

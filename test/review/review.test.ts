@@ -7,10 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { bearer, buildTestApp, createKeys, type Keys } from '../helpers/api';
+import { browserSuite, NO_CHROMIUM } from '../helpers/browser';
 import { inSeconds, post } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const BROWSER = browserSuite();
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -25,7 +26,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 // Screenshots for docs/ are rewritten only when asked: STARGUE_SCREENSHOTS=1 npm test -- test/review
 const SHOTS = process.env.STARGUE_SCREENSHOTS === '1' ? path.join(ROOT, 'docs') : null;
 
-describe('review page in Chromium, real stack', () => {
+describe('review page in Chromium, real stack', { skip: BROWSER.skip }, () => {
   let stack: Stack;
   let app: FastifyInstance;
   let keys: Keys;
@@ -83,6 +84,7 @@ describe('review page in Chromium, real stack', () => {
     'Spring launch is here (finally)!\n\nRead the notes at https://example.com/notes #launch #Stargue';
 
   before(async () => {
+    assert.ok(BROWSER.chromium, `CI runs the browser tests: ${NO_CHROMIUM}`);
     stack = await startStack();
     await stack.startWorker();
     app = await buildTestApp(stack);
@@ -103,7 +105,7 @@ describe('review page in Chromium, real stack', () => {
     await reaches(ids.conflict, 'awaiting_approval');
 
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: BROWSER.chromium,
       args: ARGS,
       headless: true,
     });
@@ -116,6 +118,7 @@ describe('review page in Chromium, real stack', () => {
   });
 
   after(async () => {
+    if (!BROWSER.chromium) return; // nothing was started
     await api('PUT', '/v1/kill-switch', keys.operator, { engaged: false });
     await browser?.close();
     await app.close();

@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     standInUrl = standIn.url;
   }
   const config = loadConfig(env);
-  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'stargue-dev' });
+  const log = createLogger({ level: process.env.LOG_LEVEL || 'warn', name: 'stargue-dev' });
 
   progress('migrations');
   await migrate(config.DATABASE_URL, {

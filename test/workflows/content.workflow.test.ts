@@ -262,17 +262,26 @@ describe('content workflow on a real Temporal server and Postgres', () => {
   it('when an item is parked by the switch found at publish time, then a cancel still ends it, with no post', async () => {
     const id = uniqueId('parkcancel');
     const marker = uniqueId('m');
+    // Engaged only once the item waits for approval: validation read the switch as off, and
+    // with the switch on from the start the item would report `halted` at once (decisions 3),
+    // passing through `awaiting_approval` too briefly for any poll to see it.
+    await submit(stack, id, post({ body: `Parked ${marker}` }));
+    await reaches(id, 'awaiting_approval');
     // Only the database knows: no signal reaches the item, the publish activity finds it.
     await stack.db.killSwitch.update({
       where: { id: 1 },
       data: { engaged: true, reason: 'db only', updatedBy: 'test' },
     });
     try {
-      await submit(stack, id, post({ body: `Parked ${marker}` }));
-      await reaches(id, 'awaiting_approval');
+      const since = Date.now();
       await approveContent(publishingDeps(stack), EDITOR, { id }, {});
       const halted = await reaches(id, 'halted');
       assert.equal(halted.halt?.reason, 'kill_switch');
+      assert.equal(halted.phase, 'publishing', 'parked by the publish activity, not before it');
+      const creates = (await stack.standIn.requests()).filter(
+        (r) => r.method === 'POST' && r.path === '/rest/posts' && r.at >= since,
+      );
+      assert.deepEqual(creates, [], 'nothing was sent');
       const result = await cancelContent(publishingDeps(stack), EDITOR, { id });
       assert.equal(result.status, 'cancelled');
     } finally {

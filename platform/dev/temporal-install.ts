@@ -116,7 +116,9 @@ async function pipInstall(
   );
   const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-deps'];
   args.push('--only-binary=:all:', '--require-hashes', '--target', target, '-r', requirements);
-  const ok = await run('python3', args, options.env ?? process.env, options);
+  // Into a project folder, not the system: pip's warning about running as root does not apply.
+  const env = { ...(options.env ?? process.env), PIP_ROOT_USER_ACTION: 'ignore' };
+  const ok = await run('python3', args, env, options);
   rmSync(requirements, { force: true });
   return ok;
 }

@@ -69,7 +69,7 @@ describe('the compiled processes (npm run build)', () => {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', DATABASE_URL: stack.config.DATABASE_URL },
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 300_000,
     });
     assert.equal(r.status, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /0001_/);

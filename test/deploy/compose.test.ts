@@ -84,7 +84,7 @@ function composeConfig(file: string): { status: number | null; stdout: string; s
     {
       cwd: root,
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 300_000,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8' },
     },
   );
@@ -93,7 +93,7 @@ function composeConfig(file: string): { status: number | null; stdout: string; s
 }
 
 const composeInstalled = (() => {
-  const probe = spawnSync('docker-compose', ['version'], { encoding: 'utf8', timeout: 30_000 });
+  const probe = spawnSync('docker-compose', ['version'], { encoding: 'utf8', timeout: 300_000 });
   return !probe.error && probe.status === 0;
 })();
 

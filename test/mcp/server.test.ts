@@ -106,7 +106,7 @@ describe('MCP server over stdio', () => {
         cwd: root,
         env: mcpEnv(stack, apiKey),
         encoding: 'utf8',
-        timeout: 60_000,
+        timeout: 300_000,
         input: '',
       });
       assert.equal(result.status, 1, result.stderr);

@@ -10,6 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { APP_ROOT } from '../app-root';
 import { findTemporalCli } from './temporal-cli';
 
 /**
@@ -31,7 +32,7 @@ export const TEMPORAL_GO_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1
 
 /** The git-ignored project folder for fetched tools: `.data/tools`, or `STARGUE_TOOLS_DIR`. */
 export function projectToolsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.STARGUE_TOOLS_DIR ?? path.join(import.meta.dirname, '../../.data/tools'));
+  return path.resolve(env.STARGUE_TOOLS_DIR ?? path.join(APP_ROOT, '.data/tools'));
 }
 
 export interface EnsureCliOptions {

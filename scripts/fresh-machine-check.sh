@@ -132,18 +132,26 @@ step "Ctrl-C"
 kill -INT -- "-$dev_pid"
 code=0
 wait "$dev_pid" || code=$?
+# npm returns at once (exit 130, 128 + SIGINT, as shells report Ctrl-C) while the app, which
+# got the same SIGINT, still stops its parts in order: wait for the whole process group.
+deadline=$((SECONDS + 120))
+while pgrep -g "$dev_pid" >/dev/null; do
+  [ $SECONDS -lt $deadline ] || fail "still running 2 minutes after Ctrl-C:\n$(pgrep -a -g "$dev_pid")"
+  sleep 1
+done
+stopped_in=$((SECONDS - deadline + 120))
+group=$dev_pid
 dev_pid=''
 after=$(sed -n '/Press Ctrl-C to stop./,$p' "$log" | tail -n +2 | sed '/^\s*$/d')
-echo "exit code $code; printed after Ctrl-C: ${after:-(nothing)}"
-# npm itself got the SIGINT too: it exits 130 (128 + SIGINT) as shells do for Ctrl-C.
+echo "npm exit code $code; every process gone after ${stopped_in} s; printed after Ctrl-C: ${after:-(nothing)}"
 [ "$code" = 0 ] || [ "$code" = 130 ] || fail "npm run dev exited with $code after Ctrl-C"
 [ "$after" = 'stopping…' ] || fail "Ctrl-C printed more than 'stopping…':\n$after"
 left=$(pgrep -a -f "$work/dev-data" || true)
-[ -z "$left" ] || fail "still running after Ctrl-C:\n$left"
+[ -z "$left" ] || fail "still running after Ctrl-C (outside process group $group):\n$left"
 for port in "$api_port" "$ui_port" "$temporal_port" "$pg_port"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "port $port still open after Ctrl-C"; fi
 done
-summary+=("Ctrl-C: exit $code, only 'stopping…' printed, no process left, every port closed")
+summary+=("Ctrl-C: npm exit $code, everything gone in ${stopped_in} s, only 'stopping…' printed, no process left, every port closed")
 
 if [ "$dev_only" = 0 ]; then
   step "npm test"

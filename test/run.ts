@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
+import { writeWorkflowBundle } from '../deploy/bundle-workflows';
 import { migrate } from '../platform/db/migrations';
 import { startPostgresServer } from '../platform/dev/postgres-server';
 import { startDevServer } from '../platform/dev/temporal-cli';
@@ -90,6 +91,9 @@ async function main(): Promise<number> {
       migrationsDir: path.join(root, 'prisma/migrations'),
       log: () => {},
     });
+    // Once for the run, as the Docker build does: every worker the suites start (in-process or
+    // `worker/main.ts` children) loads it instead of running webpack on each start.
+    console.log(`  workflow bundle: ${await writeWorkflowBundle(path.join(root, 'dist'))}`);
     console.log(
       `Temporal ${temporal.address}, database ${new URL(databaseUrl).pathname.slice(1)} ready`,
     );

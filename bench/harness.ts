@@ -11,12 +11,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../platform/config';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { createDb, type Db } from '../platform/db/client';
-import {
-  findTemporalCli,
-  freePort,
-  startDevServer,
-  type DevServer,
-} from '../platform/dev/temporal-cli';
+import { freePort, startDevServer, type DevServer } from '../platform/dev/temporal-cli';
+import { ensureTemporalCli, projectToolsDir } from '../platform/dev/temporal-install';
 import { adminUrl, createScratchDatabase, dropDatabase } from '../test/helpers/database';
 import { connectLinkedInStandIn, type StandInControl } from '../test/standin/linkedin';
 import { bareItem, type BareInput, approveUpdate, stageQuery } from './bare.workflow';
@@ -84,14 +80,10 @@ export interface BareArm {
   result(key: string): Promise<void>;
 }
 
-function temporalCli(): string {
-  const found = process.env.TEMPORAL_CLI_PATH ?? findTemporalCli();
-  if (!found) throw new Error('no Temporal CLI: set TEMPORAL_CLI_PATH');
-  return found;
-}
-
 async function startServer(dir: string, log: (line: string) => void): Promise<Server> {
-  const cli = temporalCli();
+  // The same CLI `npm test` and `npm run dev` use: found, or fetched into .data/tools once.
+  const cli = await ensureTemporalCli({ toolsDir: projectToolsDir(), log });
+  if (!cli) throw new Error('no Temporal CLI: set TEMPORAL_CLI_PATH (see the lines above)');
   const version = execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim().split('\n')[0]!;
   const dbFilename = path.join(dir, 'temporal.db');
   const port = await freePort();

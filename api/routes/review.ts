@@ -7,10 +7,11 @@ import { build } from 'esbuild';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBodySchema, LinkedInStatusSchema } from '../../contracts/api';
+import { APP_ROOT } from '../../platform/app-root';
 import type { PublishingDeps } from '../../publishing/deps';
 import { linkedInStatus } from '../../publishing/listing';
 
-const SOURCE = path.resolve(import.meta.dirname, '../../review/src');
+const SOURCE = path.join(APP_ROOT, 'review/src');
 
 interface Assets {
   html: string;

@@ -1,32 +1,36 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 
 /**
- * The Temporal CLI: `TEMPORAL_CLI_PATH`, else `temporal` on PATH; undefined when neither exists,
- * in which case callers fall back to the SDK's own download (machines with internet).
+ * The Temporal CLI already on this machine: `TEMPORAL_CLI_PATH`, else a `temporal` on PATH that
+ * runs (a pyenv shim for a Python without the CLI does not). Undefined when there is none;
+ * `ensureTemporalCli` (temporal-install.ts) then fetches the pinned one.
  */
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = [
-    env.TEMPORAL_CLI_PATH,
-    ...(env.PATH ?? '')
-      .split(path.delimiter)
-      .filter(Boolean)
-      .map((dir) => path.join(dir, 'temporal')),
-  ];
-  for (const candidate of candidates) {
-    if (!candidate) continue;
-    try {
-      accessSync(candidate, constants.X_OK);
-      return path.resolve(candidate);
-    } catch {
-      // not there; try the next
-    }
+  if (env.TEMPORAL_CLI_PATH) {
+    if (isExecutable(env.TEMPORAL_CLI_PATH)) return path.resolve(env.TEMPORAL_CLI_PATH);
+    throw new Error(`TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file`);
+  }
+  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.resolve(dir, 'temporal');
+    if (!isExecutable(candidate)) continue;
+    const probe = spawnSync(candidate, ['--version'], { env, stdio: 'ignore', timeout: 30_000 });
+    if (probe.status === 0) return candidate;
   }
   return undefined;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export function freePort(): Promise<number> {

@@ -47,7 +47,7 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
   const reaches = (id: string, wanted: string) =>
     eventually(
       async () => ((await statusOf(id)) === wanted ? true : undefined),
-      20_000,
+      60_000,
       `${id} ${wanted}`,
     );
 

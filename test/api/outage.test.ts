@@ -143,7 +143,7 @@ describe('outages of Postgres and Temporal', () => {
       const r = await submit(id);
       last = `${r.statusCode} ${r.body}`;
       return r.statusCode < 300 ? r : undefined;
-    }, 30_000).catch((err: unknown) => {
+    }, 60_000).catch((err: unknown) => {
       throw new Error(`${String(err)}; last answer ${last}`);
     });
     assert.equal(retried.json().workflowId, `content:${id}:v1`);

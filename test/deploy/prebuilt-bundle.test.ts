@@ -85,7 +85,7 @@ describe('loadPrebuiltBundle', () => {
     const result = spawnSync(
       process.execPath,
       ['--import', 'tsx', 'deploy/bundle-workflows.ts', out],
-      { cwd: root, encoding: 'utf8', timeout: 120_000 },
+      { cwd: root, encoding: 'utf8', timeout: 600_000 },
     );
     assert.equal(result.status, 0, result.stderr);
     const bundle = loadPrebuiltBundle({ dir: out, onSkip: (r) => assert.fail(r) });

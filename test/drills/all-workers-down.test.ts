@@ -82,21 +82,32 @@ describe('all workers killed while 30 items sleep or await approval (W5-lite)', 
     const deps = publishingDeps(stack);
     const sleeping = items.filter((i) => i.group !== 'awaiting');
     await Promise.all(sleeping.map((item) => approveAsSeen(deps, EDITOR, { id: item.id })));
+    const rescheduleAll = (dueAt: (item: Item, i: number) => number) =>
+      Promise.all(
+        sleeping.map((item, i) => {
+          item.dueAt = dueAt(item, i);
+          return rescheduleContent(
+            deps,
+            EDITOR,
+            { id: item.id },
+            { scheduled: new Date(item.dueAt).toISOString() },
+          );
+        }),
+      );
+    // How long 20 reschedules take on this machine now: the kill must come after the last one
+    // and before the first due time, however loaded the machine is.
+    const probeStart = Date.now();
+    await rescheduleAll(() => Date.now() + 3_600_000);
+    const lead = 2 * (Date.now() - probeStart) + 1_000;
     // Due times relative to the kill: in the outage, or a while after workers return.
-    const killAt = Date.now() + 1_000;
-    await Promise.all(
-      sleeping.map((item, i) => {
-        item.dueAt = killAt + (item.group === 'due_in_outage' ? 3_000 + i * 200 : 25_000 + i * 200);
-        return rescheduleContent(
-          deps,
-          EDITOR,
-          { id: item.id },
-          {
-            scheduled: new Date(item.dueAt).toISOString(),
-          },
-        );
-      }),
+    const killAt = Date.now() + lead;
+    await rescheduleAll((item, i) =>
+      item.group === 'due_in_outage' ? killAt + 3_000 + i * 200 : killAt + 25_000 + i * 200,
     );
+    t.diagnostic(
+      `rescheduling took ${lead - 1_000} ms (probe, doubled); kill planned ${lead} ms ahead`,
+    );
+    assert.ok(Date.now() < killAt + 3_000, 'the kill still comes before the first due time');
     await delay(Math.max(0, killAt - Date.now()));
     for (const child of first) child.kill('SIGKILL');
     await Promise.all(first.map(waitForExit));

@@ -64,7 +64,7 @@ describe('LinkedIn misbehaving, through the whole pipeline', () => {
     await stack.standIn.injectFault({ type: 'rate_limited', retryAfter: retryAt });
     const since = Date.now();
     await approve(stack, item.id);
-    const done = await reaches(stack, item.id, 'published', 30_000);
+    const done = await reaches(stack, item.id, 'published');
     const creates = await createRequestsSince(stack, since);
     assert.deepEqual(
       creates.map((r) => r.fault ?? 'none'),
@@ -80,7 +80,7 @@ describe('LinkedIn misbehaving, through the whole pipeline', () => {
     await stack.standIn.injectFault({ type: 'hang', ms: 1_000 });
     const since = Date.now();
     await approve(stack, item.id);
-    const done = await reaches(stack, item.id, 'published', 30_000);
+    const done = await reaches(stack, item.id, 'published');
     assert.equal(done.publications[0]?.resolution, 'created');
     assert.deepEqual(
       (await createRequestsSince(stack, since)).map((r) => r.fault ?? 'none'),
@@ -99,7 +99,7 @@ describe('LinkedIn misbehaving, through the whole pipeline', () => {
     });
     const since = Date.now();
     await approve(stack, item.id);
-    const done = await reaches(stack, item.id, 'published', 45_000);
+    const done = await reaches(stack, item.id, 'published', 90_000);
     assert.equal(done.publications[0]?.resolution, 'adopted_duplicate');
     const posts = await postsFor(stack, item.marker);
     assert.deepEqual(
@@ -118,7 +118,7 @@ describe('LinkedIn misbehaving, through the whole pipeline', () => {
     const page = `<!DOCTYPE html><html><body><h1>Bad gateway</h1><p>debug: access_token=${accessToken} Authorization: Bearer ${accessToken} raw ${accessToken}</p>${'<p>padding</p>'.repeat(500)}</body></html>`;
     await stack.standIn.injectFault({ type: 'malformed', status: 200, create: false, body: page });
     await approve(stack, item.id);
-    const done = await reaches(stack, item.id, 'published', 30_000);
+    const done = await reaches(stack, item.id, 'published');
     assert.equal(done.publications[0]?.resolution, 'created');
 
     const history = await stack.temporal.workflow

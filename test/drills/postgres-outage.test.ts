@@ -173,7 +173,7 @@ describe('Postgres unreachable for ~10 s under load (P1)', () => {
         })) === items.length
           ? true
           : undefined,
-      30_000,
+      60_000,
       'every content row mirrors published',
     );
 

@@ -86,7 +86,7 @@ describe('schedules through the REST API (C3–C6)', () => {
       }),
     );
     for (const race of races) {
-      await reaches(stack, race.id, 'published', 30_000);
+      await reaches(stack, race.id, 'published');
       const posts = await postsFor(stack, race.marker);
       assert.equal(posts.length, 1, `${race.id}: one post`);
       const at = posts[0]?.createdAt ?? 0;

@@ -113,7 +113,7 @@ describe('worker SIGKILLed mid-publish (W1, W3)', () => {
     const item = await submitItem(stack, 'w1hold');
     await stack.standIn.injectFault({ type: 'hold', phase: 'before_create' });
     await approve(stack, item.id);
-    await stack.standIn.waitForHeldRequest(30_000);
+    await stack.standIn.waitForHeldRequest(60_000);
     doomed.kill('SIGKILL');
     await waitForExit(doomed);
     // Held requests are dropped without committing (holds.ts dropAll); tokens go too.

@@ -1,7 +1,7 @@
 /** Polls until `check` returns a value (not undefined) or the time runs out. */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
   what = 'condition',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -10,6 +10,7 @@ import {
   type WorkflowBundle,
 } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
+import { loadPrebuiltBundle } from '../../deploy/prebuilt-bundle';
 import { createLinkedInClient, type LinkedInClient } from '../../outlets/linkedin';
 import { saveAccount } from '../../outlets/linkedin/accounts';
 import { loadConfig, type Config } from '../../platform/config';
@@ -56,9 +57,11 @@ try {
 }
 
 let bundle: Promise<WorkflowBundle> | undefined;
-/** Bundling takes a second or two: once per test file. */
+/** The bundle `npm test` prebuilt (test/run.ts) while it matches the sources, else bundled here. */
 export function sharedBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflows();
+  bundle ??= Promise.resolve(loadPrebuiltBundle()).then(
+    (prebuilt) => prebuilt ?? bundleWorkflows(),
+  );
   return bundle;
 }
 

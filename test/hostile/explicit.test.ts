@@ -318,7 +318,8 @@ describe('hostile input, case by case', () => {
     ] as const) {
       const began = Date.now();
       const r = await submit(uniqueId('yaml'), markdownWith(extra));
-      assert.ok(Date.now() - began < 2_000, 'answered fast');
+      // An expanded alias bomb never finishes; 10 s leaves room for a loaded CI machine.
+      assert.ok(Date.now() - began < 10_000, 'answered fast');
       assert.equal(r.statusCode, 422, r.body);
       assert.ok(issueCodes(r).includes(code), `${code} in ${r.body.slice(0, 500)}`);
       assert.ok(r.body.length < 20_000, 'the answer is bounded');

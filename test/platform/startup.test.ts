@@ -17,7 +17,7 @@ function start(entry: string, env: Record<string, string>) {
       ...env,
     },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 300_000,
   });
   return { status: result.status, stderr: result.stderr.trim(), stdout: result.stdout };
 }

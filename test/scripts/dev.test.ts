@@ -29,7 +29,7 @@ describe('npm run dev', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stargue-dev-'));
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('when started offline, then it prints URLs and keys, publishes an approved item, and Ctrl-C leaves nothing behind', async () => {
+  it('when started offline, then it prints URLs and keys, publishes an approved item, and Ctrl-C stops it quietly, leaving nothing behind', async () => {
     const ports = {
       temporal: await freePort(),
       ui: await freePort(),
@@ -45,6 +45,8 @@ describe('npm run dev', () => {
       env: {
         ...env,
         STARGUE_DATA_DIR: dataDir,
+        // Not the developer's own .env.
+        STARGUE_ENV_FILE: '',
         API_PORT: String(ports.api),
         DEV_TEMPORAL_PORT: String(ports.temporal),
         DEV_TEMPORAL_UI_PORT: String(ports.ui),
@@ -53,6 +55,8 @@ describe('npm run dev', () => {
         LOG_LEVEL: 'silent',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so Ctrl-C can be sent as a terminal sends it: to every process.
+      detached: true,
     });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -81,22 +85,26 @@ describe('npm run dev', () => {
       await feed.submit({ id, markdown: post({ body: `Hello from npm run dev ${marker}` }) });
       await eventually(
         async () => ((await editor.get(id)).status === 'awaiting_approval' ? true : undefined),
-        30_000,
+        60_000,
       );
       await editor.approve(id, { contentHash: (await editor.preview(id)).contentHash });
       const done = await eventually(async () => {
         const view = await editor.get(id);
         return view.status === 'published' ? view : undefined;
-      }, 30_000);
+      }, 60_000);
       const ledger = await connectLinkedInStandIn(standInUrl).ledger();
       const posted = ledger.filter((p) => p.commentary.includes(marker));
       assert.equal(posted.length, 1);
       assert.equal(posted[0]?.urn, done.publications[0]?.postUrn);
     } finally {
-      child.kill('SIGINT');
+      process.kill(-(child.pid ?? 0), 'SIGINT');
       const code = await exited;
       assert.equal(code, 0, out);
     }
+    const afterCtrlC = out.slice(
+      out.indexOf('Press Ctrl-C to stop.') + 'Press Ctrl-C to stop.'.length,
+    );
+    assert.equal(afterCtrlC.trim(), 'stopping…', 'a quiet stop: no error, no warning');
     for (const [name, port] of Object.entries(ports))
       assert.equal(await portOpen(port), false, `${name} port ${port} still open`);
 

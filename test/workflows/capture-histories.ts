@@ -45,7 +45,7 @@ async function reaches(id: string, status: string): Promise<void> {
         .query(statusQuery);
       return s.status === status ? true : undefined;
     },
-    30_000,
+    60_000,
     `${id} ${status}`,
   );
 }

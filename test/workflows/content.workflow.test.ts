@@ -34,7 +34,7 @@ describe('content workflow on a real Temporal server and Postgres', () => {
   const reaches = (
     id: string,
     wanted: ContentState['status'],
-    timeoutMs = 20_000,
+    timeoutMs = 60_000,
   ): Promise<ContentState> =>
     eventually(
       async () => {
@@ -44,6 +44,9 @@ describe('content workflow on a real Temporal server and Postgres', () => {
       timeoutMs,
       `${id} to be ${wanted}`,
     );
+
+  const until = (at: number): Promise<void> =>
+    new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
 
   const ledgerFor = async (text: string) =>
     (await stack.standIn.ledger()).filter((p) => p.commentary.includes(text));
@@ -153,16 +156,24 @@ describe('content workflow on a real Temporal server and Postgres', () => {
   it('when the kill switch is engaged before the due time, then nothing is published until it is released, then once', async () => {
     const id = uniqueId('killed');
     const marker = uniqueId('m');
-    await submit(stack, id, post({ scheduled: inSeconds(4), body: `Halted ${marker}` }));
+    const due = inSeconds(4);
+    await submit(stack, id, post({ scheduled: due, body: `Halted ${marker}` }));
     await reaches(id, 'awaiting_approval');
-    await approveAsSeen(publishingDeps(stack), EDITOR, { id });
+    // Engaged before the approval: however slow the machine, the due time cannot come first.
     await setKillSwitch(publishingDeps(stack), OPERATOR, {
       engaged: true,
       reason: 'brand incident',
     });
-    const halted = await reaches(id, 'halted', 5_000);
+    await eventually(
+      async () => ((await status(id)).globalSwitch.engaged ? true : undefined),
+      60_000,
+      'the switch signal to reach the item',
+    );
+    await approveAsSeen(publishingDeps(stack), EDITOR, { id });
+    const halted = await reaches(id, 'halted');
     assert.equal(halted.halt?.reason, 'kill_switch');
-    await new Promise((r) => setTimeout(r, 6_000));
+    // Past the due time (and a margin for the timer), still parked and nothing sent.
+    await until(Date.parse(due) + 2_000);
     assert.equal((await status(id)).status, 'halted');
     assert.equal((await ledgerFor(marker)).length, 0);
     await setKillSwitch(publishingDeps(stack), OPERATOR, { engaged: false });
@@ -251,22 +262,26 @@ describe('content workflow on a real Temporal server and Postgres', () => {
   it('when an item is parked by the switch found at publish time, then a cancel still ends it, with no post', async () => {
     const id = uniqueId('parkcancel');
     const marker = uniqueId('m');
+    // Engaged only once the item waits for approval: validation read the switch as off, and
+    // with the switch on from the start the item would report `halted` at once (decisions 3),
+    // passing through `awaiting_approval` too briefly for any poll to see it.
+    await submit(stack, id, post({ body: `Parked ${marker}` }));
+    await reaches(id, 'awaiting_approval');
     // Only the database knows: no signal reaches the item, the publish activity finds it.
     await stack.db.killSwitch.update({
       where: { id: 1 },
       data: { engaged: true, reason: 'db only', updatedBy: 'test' },
     });
     try {
-      await submit(stack, id, post({ body: `Parked ${marker}` }));
-      // Validation reads the switch too: the item waits for approval already halted.
-      await eventually(
-        async () => ((await status(id)).phase === 'awaiting_approval' ? true : undefined),
-        60_000,
-        `${id} to await approval`,
-      );
+      const since = Date.now();
       await approveAsSeen(publishingDeps(stack), EDITOR, { id });
       const halted = await reaches(id, 'halted');
       assert.equal(halted.halt?.reason, 'kill_switch');
+      assert.equal(halted.phase, 'publishing', 'parked by the publish activity, not before it');
+      const creates = (await stack.standIn.requests()).filter(
+        (r) => r.method === 'POST' && r.path === '/rest/posts' && r.at >= since,
+      );
+      assert.deepEqual(creates, [], 'nothing was sent');
       const result = await cancelContent(publishingDeps(stack), EDITOR, { id });
       assert.equal(result.status, 'cancelled');
     } finally {

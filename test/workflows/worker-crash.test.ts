@@ -19,7 +19,7 @@ describe('worker killed while LinkedIn holds the publish request', () => {
     let worker = spawnWorker(stack);
     await eventually(
       async () => (worker.output().includes('worker running') ? true : undefined),
-      30_000,
+      120_000,
       `worker start: ${worker.output()}`,
     );
 
@@ -36,7 +36,7 @@ describe('worker killed while LinkedIn holds the publish request', () => {
     );
     await approveAsSeen(publishingDeps(stack), EDITOR, { id });
 
-    const held = await stack.standIn.waitForHeldRequest(30_000);
+    const held = await stack.standIn.waitForHeldRequest(60_000);
     const row = await stack.db.publication.findFirstOrThrow({ where: { contentId: id } });
     assert.equal(row.state, 'sending', 'sending is committed before the request leaves');
     worker.kill('SIGKILL');

@@ -85,7 +85,7 @@ describe('LinkedIn backoff at real durations', { concurrency: 2 }, () => {
       if (parked.status === 'halted') {
         assert.equal(parked.halt?.reason, 'outcome_unknown');
         await releaseContent(publishingDeps(stack), OPERATOR, { id: item.id, version: 1 });
-        const done = await reaches(stack, item.id, 'published', 30_000);
+        const done = await reaches(stack, item.id, 'published');
         assert.equal(done.publications[0]?.resolution, 'created');
       }
       await assertInvariants(

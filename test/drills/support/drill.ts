@@ -152,7 +152,7 @@ export async function assertInvariants(
 }
 
 /** Waits until the `content` row (mirrored by an activity) reaches `status`. */
-export function rowReaches(stack: Stack, id: string, status: string, timeoutMs = 30_000) {
+export function rowReaches(stack: Stack, id: string, status: string, timeoutMs = 60_000) {
   return eventually(
     async () => {
       const row = await stack.db.content.findFirst({ where: { contentId: id } });

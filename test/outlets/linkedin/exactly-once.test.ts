@@ -55,7 +55,7 @@ async function publishThrough(
       'published'
         ? true
         : undefined,
-    10_000,
+    60_000,
     'content row published',
   );
   return { ...item, urn, since };

@@ -218,7 +218,7 @@ export function reaches(
   stack: Stack,
   id: string,
   wanted: ContentState['status'] | ((s: ContentState) => boolean),
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<ContentState> {
   return eventually(
     async () => {

@@ -71,7 +71,7 @@ async function signalReconnected(stack: Stack, id: string): Promise<void> {
       }
       return undefined;
     },
-    10_000,
+    60_000,
     'the parked item to be listed by HaltReason',
   );
 }
@@ -159,7 +159,7 @@ describe('re-authorization when LinkedIn gives no refresh token (self-serve app)
     const item = await submitItem(stack, 'tampered');
     const since = Date.now();
     await approve(stack, item.id);
-    const parked = await reaches(stack, item.id, parkedForReauth, 15_000);
+    const parked = await reaches(stack, item.id, parkedForReauth);
     assert.ok(parked.halt?.message.includes(REAUTH), parked.halt?.message);
     assert.match(parked.halt?.message ?? '', /TAMPERED/);
     assert.equal((await createRequestsSince(stack, since)).length, 0, 'nothing sent');

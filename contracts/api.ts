@@ -52,6 +52,11 @@ export const SubmitResultSchema = z
     version: z.number().int(),
     workflowId: z.string(),
     status: PublishStatusSchema,
+    warnings: z
+      .array(IssueSchema)
+      .describe(
+        'Problems that do not stop the item (`severity: warning`), e.g. invisible or bidi control characters kept because `sanitize` is false',
+      ),
   })
   .meta({ id: 'SubmitResult' });
 export type SubmitResult = z.infer<typeof SubmitResultSchema>;

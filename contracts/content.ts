@@ -55,6 +55,8 @@ export const CONTENT_ISSUE_CODES = [
   'BODY_TOO_COMPLEX',
   'EMPTY_BODY',
   'TOO_LONG',
+  'INVISIBLE_CHARACTERS',
+  'TOO_MANY_ISSUES',
 ] as const;
 export type ContentIssueCode = (typeof CONTENT_ISSUE_CODES)[number];
 
@@ -167,7 +169,10 @@ const OutletsSchema = z
   .array(z.string('must be an outlet name such as "linkedin"'), 'must be a list such as [linkedin]')
   .min(1, 'list at least one outlet')
   .superRefine((outlets, ctx) => {
+    const seen = new Set<string>();
     outlets.forEach((outlet, index) => {
+      const repeated = seen.has(outlet);
+      seen.add(outlet);
       if (!isOutlet(outlet)) {
         ctx.addIssue({
           code: 'custom',
@@ -175,7 +180,7 @@ const OutletsSchema = z
           message: `unknown outlet ${JSON.stringify(outlet)}; known outlets: ${OUTLETS.join(', ')}`,
           params: { code: 'UNKNOWN_OUTLET' },
         });
-      } else if (outlets.indexOf(outlet) !== index) {
+      } else if (repeated) {
         ctx.addIssue({
           code: 'custom',
           path: [index],

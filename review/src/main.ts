@@ -644,10 +644,10 @@ function previewCard(outlet: Preview['outlets'][number], viewer: string): HTMLEl
   );
 }
 
-function diffView(before: string, after: string): HTMLElement {
-  const lines = diffLines(before, after);
+function diffView(before: string, after: string): HTMLElement | HTMLElement[] {
+  const { lines, note } = diffLines(before, after);
   if (lines.every((l) => l.kind === 'same')) return h('p', { class: 'muted' }, 'No changes.');
-  return h(
+  const pre = h(
     'pre',
     { class: 'diff', tabindex: '0', 'aria-label': 'Line differences' },
     lines.map((l) =>
@@ -658,6 +658,7 @@ function diffView(before: string, after: string): HTMLElement {
           : h('del', null, h('span', { class: 'visually-hidden' }, 'removed: '), `- ${l.text}\n`),
     ),
   );
+  return note ? [h('p', { class: 'muted', id: 'diff-note' }, note), pre] : pre;
 }
 
 /** ` (v2)` for an entry about one version's workflow (`content:<id>:v2`). */

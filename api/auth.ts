@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../platform/db/client';
-import { findApiKey, type KeyOwner } from '../platform/api-keys';
+import { createKeyUsageRecorder, findApiKey, type KeyOwner } from '../platform/api-keys';
 import { AppError, ErrorCode } from '../publishing/errors';
 import type { Actor } from '../publishing/deps';
 import { mayCall, type RouteKey } from './roles';
@@ -35,6 +35,11 @@ export function actorOf(request: FastifyRequest): Actor {
  */
 export function installAuth(app: FastifyInstance, db: Db): void {
   app.decorateRequest('apiKey', null);
+  // Last use is written behind the request, at most once a minute per key (platform/api-keys.ts).
+  const usage = createKeyUsageRecorder(db, {
+    onError: (err) => app.log.warn({ err }, 'could not record when an API key was last used'),
+  });
+  app.addHook('onClose', () => usage.flush());
   app.addHook('onRequest', async (request) => {
     const route = request.routeOptions.config.route;
     if (!route) return;
@@ -61,6 +66,7 @@ export function installAuth(app: FastifyInstance, db: Db): void {
         'a valid API key is required (Authorization: Bearer …)',
       );
     }
+    usage.record(owner.id);
     if (!mayCall(owner.role, route)) {
       request.log.warn({ route, key: owner.name, role: owner.role }, 'authorization failed');
       throw new AppError(ErrorCode.Forbidden, `the ${owner.role} role may not call ${route}`);

@@ -8,8 +8,14 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
 import { migrate } from '../platform/db/migrations';
+import { ensureRuntimeLogin, urlAs } from '../platform/db/roles';
 import { findTemporalCli, startDevServer } from '../platform/dev/temporal-cli';
-import { adminUrl, createScratchDatabase, dropDatabase } from './helpers/database';
+import {
+  adminUrl,
+  createScratchDatabase,
+  dropDatabase,
+  TEST_RUNTIME_LOGIN,
+} from './helpers/database';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -60,6 +66,8 @@ async function main(): Promise<number> {
       migrationsDir: path.join(root, 'prisma/migrations'),
       log: () => {},
     });
+    // The worker and API under test log in as the runtime role (docs/operations.md, roles).
+    await ensureRuntimeLogin(admin, TEST_RUNTIME_LOGIN);
     console.log(
       `Temporal ${temporal.address}, database ${new URL(databaseUrl).pathname.slice(1)} ready`,
     );
@@ -83,6 +91,7 @@ async function main(): Promise<number> {
             // Suites that change global state (the kill switch) copy this migrated database.
             TEST_TEMPLATE_DATABASE_URL: databaseUrl,
             TEST_ADMIN_DATABASE_URL: admin,
+            TEST_RUNTIME_DATABASE_URL: urlAs(databaseUrl, TEST_RUNTIME_LOGIN),
             TEMPORAL_ADDRESS: temporal.address,
             TEMPORAL_NAMESPACE: 'default',
             LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',

@@ -1,10 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { urlAs } from '../../platform/db/roles';
 
 export const DEFAULT_ADMIN_URL = 'postgres://stargue:stargue@127.0.0.1:5432/postgres';
 
 export function adminUrl(): string {
   return process.env.TEST_ADMIN_DATABASE_URL ?? DEFAULT_ADMIN_URL;
+}
+
+/**
+ * The login the worker and API under test use: a member of the runtime group role, so tests run
+ * the application with the privileges production gives it. Fixed name and password, so test runs
+ * on one cluster side by side agree (test/run.ts creates it).
+ */
+export const TEST_RUNTIME_LOGIN = { name: 'stargue_test_app', password: 'stargue_test_app' };
+
+/** A database's URL as the runtime login, once test/run.ts has set that login up. */
+export function runtimeUrlFor(databaseUrl: string): string {
+  return process.env.TEST_RUNTIME_DATABASE_URL
+    ? urlAs(databaseUrl, TEST_RUNTIME_LOGIN)
+    : databaseUrl;
 }
 
 export function databaseUrlFor(admin: string, name: string): string {

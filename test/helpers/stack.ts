@@ -18,7 +18,7 @@ import { createDb, type Db } from '../../platform/db/client';
 import { createLogger, type Logger } from '../../platform/logger';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import { outletsFor } from '../../worker/outlets';
-import { adminUrl, createScratchDatabase, dropDatabase } from './database';
+import { adminUrl, createScratchDatabase, dropDatabase, runtimeUrlFor } from './database';
 import { startLinkedInStandIn, type StandIn, type StandInOptions } from '../standin/linkedin';
 
 export const TEST_LINKEDIN_VERSION = '202609';
@@ -53,8 +53,12 @@ export function sharedBundle(): Promise<WorkflowBundle> {
 }
 
 export interface Stack {
+  /** The application's configuration: DATABASE_URL is the runtime login's. */
   config: Config;
+  /** The test's own connection, as the owner: set-up and inspection. */
   db: Db;
+  /** The application's connection, as the runtime role: the worker and API under test use it. */
+  appDb: Db;
   log: Logger;
   temporal: Client;
   standIn: StandIn;
@@ -89,7 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.standIn,
   });
   const config = testConfig({
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(databaseUrl ? { DATABASE_URL: runtimeUrlFor(databaseUrl) } : {}),
     LINKEDIN_API_BASE: standIn.url,
     LINKEDIN_OAUTH_BASE: `${standIn.url}/oauth/v2`,
     LINKEDIN_CLIENT_ID: standIn.client.clientId,
@@ -97,7 +101,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LINKEDIN_REDIRECT_URI: standIn.client.redirectUris[0] ?? '',
   });
   const log = createLogger({ level: config.LOG_LEVEL, name: 'test', pretty: false });
-  const db = createDb(config.DATABASE_URL, { max: 5 });
+  const db = createDb(databaseUrl ?? config.DATABASE_URL, { max: 5 });
+  const appDb = createDb(config.DATABASE_URL, { max: 5 });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const vault = vaultFrom(config);
@@ -133,6 +138,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     config,
     db,
+    appDb,
     log,
     temporal,
     standIn,
@@ -143,7 +149,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
       // The same outlets the production worker builds.
       const outlets = outletsFor({
-        db,
+        db: appDb,
         vault,
         log,
         linkedin,
@@ -154,7 +160,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue,
         workflowBundle: await sharedBundle(),
-        activities: { db, outlets, ...overrides },
+        activities: { db: appDb, outlets, ...overrides },
       });
       const running = worker.run();
       const handle: RunningWorker = {
@@ -172,6 +178,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       for (const w of workers) await w.stop();
       await connection.close();
       await db.$disconnect();
+      await appDb.$disconnect();
       await standIn.close();
       if (template && databaseUrl) await dropDatabase(databaseUrl);
     },

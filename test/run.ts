@@ -8,12 +8,13 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
 import { migrate } from '../platform/db/migrations';
-import { ensureRuntimeLogin, urlAs } from '../platform/db/roles';
+import { urlAs } from '../platform/db/roles';
 import { findTemporalCli, startDevServer } from '../platform/dev/temporal-cli';
 import {
   adminUrl,
   createScratchDatabase,
   dropDatabase,
+  prepareRuntimeLogin,
   TEST_RUNTIME_LOGIN,
 } from './helpers/database';
 
@@ -67,7 +68,7 @@ async function main(): Promise<number> {
       log: () => {},
     });
     // The worker and API under test log in as the runtime role (docs/operations.md, roles).
-    await ensureRuntimeLogin(admin, TEST_RUNTIME_LOGIN);
+    await prepareRuntimeLogin(admin);
     console.log(
       `Temporal ${temporal.address}, database ${new URL(databaseUrl).pathname.slice(1)} ready`,
     );

@@ -57,6 +57,8 @@ export interface Stack {
   config: Config;
   /** The test's own connection, as the owner: set-up and inspection. */
   db: Db;
+  /** The database's URL as the owner (pg_dump, tampering); config.DATABASE_URL is the runtime's. */
+  ownerDatabaseUrl: string;
   /** The application's connection, as the runtime role: the worker and API under test use it. */
   appDb: Db;
   log: Logger;
@@ -101,7 +103,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LINKEDIN_REDIRECT_URI: standIn.client.redirectUris[0] ?? '',
   });
   const log = createLogger({ level: config.LOG_LEVEL, name: 'test', pretty: false });
-  const db = createDb(databaseUrl ?? config.DATABASE_URL, { max: 5 });
+  const ownerDatabaseUrl = databaseUrl ?? config.DATABASE_URL;
+  const db = createDb(ownerDatabaseUrl, { max: 5 });
   const appDb = createDb(config.DATABASE_URL, { max: 5 });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -138,6 +141,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     config,
     db,
+    ownerDatabaseUrl,
     appDb,
     log,
     temporal,

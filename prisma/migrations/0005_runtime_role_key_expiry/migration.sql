@@ -23,8 +23,7 @@ BEGIN
             -- A migration of another database on the same cluster created it meanwhile.
             WHEN duplicate_object OR unique_violation THEN NULL;
             WHEN insufficient_privilege THEN
-                RAISE EXCEPTION 'role stargue_runtime does not exist and % may not create it', current_user
-                    USING HINT = 'Create it once as a superuser (CREATE ROLE stargue_runtime NOLOGIN), or grant CREATEROLE to the migration role.';
+                RAISE EXCEPTION 'role stargue_runtime does not exist and % may not create it: create it once as a superuser (CREATE ROLE stargue_runtime NOLOGIN;), or give % CREATEROLE', current_user, current_user;
         END;
     END IF;
 END

@@ -153,6 +153,11 @@ export const PreviewSchema = z
         limit: z.number().int(),
       }),
     ),
+    warnings: z
+      .array(IssueSchema)
+      .describe(
+        'What the editor should know before approving, e.g. invisible or bidi control characters posted as written (`sanitize: false`)',
+      ),
   })
   .meta({ id: 'Preview' });
 

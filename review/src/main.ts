@@ -35,6 +35,7 @@ interface ContentView extends Summary {
 interface Preview {
   contentHash: string;
   outlets: { outlet: string; text: string; length: number; limit: number }[];
+  warnings: { message: string }[];
 }
 interface AuditEntry {
   id: string;
@@ -541,6 +542,7 @@ async function itemPage(id: string, version: number | undefined): Promise<void> 
         'section',
         { 'aria-labelledby': 'preview-title' },
         h('h2', { id: 'preview-title' }, 'As LinkedIn shows it'),
+        preview.warnings.map((w) => h('p', { class: 'banner warning' }, w.message)),
         preview.outlets.map((o) => previewCard(o, session?.name ?? '')),
       ),
       h(

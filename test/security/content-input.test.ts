@@ -25,12 +25,12 @@ describe('hostile content over the API', () => {
     await stack.close();
   });
 
-  const submit = (markdown: string) =>
+  const submit = (markdown: string, id = uniqueId('hostile')) =>
     app.inject({
       method: 'POST',
       url: '/v1/content',
       headers: bearer(keys.integration),
-      payload: { id: uniqueId('hostile'), markdown },
+      payload: { id, markdown },
     });
 
   it('when the frontmatter is 16 KB of problems, then the 422 lists at most 51 issues in a small body', async () => {
@@ -57,7 +57,8 @@ describe('hostile content over the API', () => {
     );
   });
 
-  it('when sanitize is false and the body holds a bidi override, then it is accepted with a warning', async () => {
+  it('when sanitize is false and the body holds a bidi override, then it is accepted with a warning the editor sees too', async () => {
+    const id = uniqueId('bidi');
     const markdown = [
       '---',
       ...FRONTMATTER,
@@ -65,7 +66,7 @@ describe('hostile content over the API', () => {
       '---',
       'Pay \u202Eyas ot\u202C now',
     ].join('\n');
-    const response = await submit(markdown);
+    const response = await submit(markdown, id);
     assert.equal(response.statusCode, 202, response.body);
     const { warnings } = response.json<{
       warnings: { code: string; severity: string; line: number }[];
@@ -74,5 +75,27 @@ describe('hostile content over the API', () => {
       warnings.map(({ code, severity, line }) => ({ code, severity, line })),
       [{ code: 'INVISIBLE_CHARACTERS', severity: 'warning', line: 8 }],
     );
+    const preview = await app.inject({
+      method: 'GET',
+      url: `/v1/content/${id}/preview`,
+      headers: bearer(keys.editor),
+    });
+    assert.equal(preview.statusCode, 200, preview.body);
+    assert.deepEqual(
+      preview.json<{ warnings: { code: string }[] }>().warnings.map((w) => w.code),
+      ['INVISIBLE_CHARACTERS'],
+    );
+  });
+
+  it('when sanitize is true, then the preview has no warnings', async () => {
+    const id = uniqueId('clean');
+    const markdown = ['---', ...FRONTMATTER, '---', 'Pay \u202Eyas ot\u202C now'].join('\n');
+    assert.equal((await submit(markdown, id)).statusCode, 202);
+    const preview = await app.inject({
+      method: 'GET',
+      url: `/v1/content/${id}/preview`,
+      headers: bearer(keys.editor),
+    });
+    assert.deepEqual(preview.json<{ warnings: unknown[] }>().warnings, []);
   });
 });

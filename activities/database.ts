@@ -1,36 +1,16 @@
 import type { DecisionInput, TransitionInput } from '../contracts/workflow';
-import { appendAudit } from '../platform/audit';
 import type { Db } from '../platform/db/client';
 import { isUniqueViolation } from '../platform/db/errors';
+import { recordStatus } from './records';
 
 export function createDatabaseActivities({ db }: { db: Db }) {
   return {
-    /** Mirrors the workflow's status into `content` and writes the audit entry, once per transition. */
+    /** A status change or event only the workflow knows of (a halt, a release, a cancel). */
     async recordTransition(t: TransitionInput): Promise<void> {
-      if (t.from !== t.to) {
-        await db.content.update({
-          where: { contentId_version: { contentId: t.contentId, version: t.version } },
-          data: {
-            status: t.to,
-            haltReason: t.to === 'halted' ? t.haltReason : null,
-            ...(t.lastError !== null ? { lastError: t.lastError } : {}),
-          },
-        });
-      }
-      await appendAudit(db, {
-        actor: t.actor,
-        action: t.from === t.to ? 'content.event' : 'content.transition',
-        subject: t.contentId,
-        workflowId: t.workflowId,
-        runId: t.runId,
-        fromStatus: t.from,
-        toStatus: t.to,
-        reason: t.reason,
-        details: { version: t.version, ...(t.lastError ? { error: t.lastError } : {}) },
-        dedupeKey: `${t.workflowId}:${t.runId}:${t.seq}`,
-      });
+      await db.$transaction((tx) => recordStatus(tx, t));
     },
 
+    /** Older runs recorded unsigned decisions with this activity; kept so they can finish. */
     async recordDecision(d: DecisionInput): Promise<void> {
       try {
         await db.approval.create({

@@ -1,14 +1,19 @@
 import type { Db } from '../platform/db/client';
+import type { Verifier } from '../platform/crypto/signing';
 import type { Outlet } from '../outlets/outlet';
 import { createAccountActivities } from './accounts';
 import { createContentActivities } from './content';
-import { createEngagementActivities } from './engagement';
 import { createDatabaseActivities } from './database';
+import { createDecisionActivities } from './decisions';
+import { createEngagementActivities } from './engagement';
 import { createPublishActivities, type PublishDeps } from './publish';
 
 export interface ActivityDeps {
   db: Db;
   outlets: Record<string, Outlet>;
+  /** The API's public keys (APPROVAL_VERIFY_KEYS); without them no decision is believed. */
+  decisionVerifier: Verifier | null;
+  followUps?: PublishDeps['followUps'];
   resendWindowMs?: number;
   beforeSend?: PublishDeps['beforeSend'];
 }
@@ -19,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAccountActivities(deps),
     ...createContentActivities(deps),
     ...createDatabaseActivities(deps),
+    ...createDecisionActivities(deps),
     ...createEngagementActivities(deps),
     ...createPublishActivities(deps),
   };

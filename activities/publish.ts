@@ -1,8 +1,20 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { publicationKey } from '../contracts/ids';
-import { FailureType, type PublishInput, type PublishResult } from '../contracts/workflow';
+import {
+  FailureType,
+  type EngagementInput,
+  type PublishInput,
+  type PublishResult,
+  type PublishStatus,
+} from '../contracts/workflow';
 import type { Db, Prisma } from '../platform/db/client';
 import type { Outlet } from '../outlets/outlet';
+import { recordStatus } from './records';
+
+/** Starts a publication's engagement follow-up once (idempotent on its derived workflow id). */
+export interface FollowUps {
+  start(input: EngagementInput): Promise<void>;
+}
 
 export interface PublishDeps {
   db: Db;
@@ -14,6 +26,8 @@ export interface PublishDeps {
   resendWindowMs?: number;
   /** Test hook for fault drills: runs after `sending` commits, before the request leaves. */
   beforeSend?: (key: string) => Promise<void> | void;
+  /** Where new runs start the engagement follow-up (the worker's Temporal client). */
+  followUps?: FollowUps;
 }
 
 const DEFAULT_RESEND_WINDOW_MS = 10 * 60_000;
@@ -74,19 +88,30 @@ export function createPublishActivities(deps: PublishDeps) {
     }
     const text = rendered.text;
 
-    let pub = await db.publication.upsert({
-      where: { idempotencyKey: key },
-      create: {
-        idempotencyKey: key,
-        contentId: input.contentId,
-        version: input.version,
-        outlet: input.outlet,
-        state: 'intent',
-        commentaryHash: rendered.contentHash,
-      },
-      update: {},
+    // The first write also records `publishing` (new runs), so the step costs no round trip.
+    let pub = await db.$transaction(async (tx) => {
+      const row = await tx.publication.upsert({
+        where: { idempotencyKey: key },
+        create: {
+          idempotencyKey: key,
+          contentId: input.contentId,
+          version: input.version,
+          outlet: input.outlet,
+          state: 'intent',
+          commentaryHash: rendered.contentHash,
+        },
+        update: {},
+      });
+      if (input.record && row.state !== 'confirmed') {
+        await recordStatus(
+          tx,
+          transitionFor(input, input.record.from, 'publishing', 'publishingSeq'),
+        );
+      }
+      return row;
     });
     if (pub.state === 'confirmed' && pub.postUrn) {
+      await followUp(pub.confirmedAt ?? new Date());
       return published(outlet, pub.postUrn, 'already_recorded', pub.confirmedAt ?? new Date());
     }
     if (pub.state === 'failed') {
@@ -228,18 +253,38 @@ export function createPublishActivities(deps: PublishDeps) {
         );
     }
 
+    /** New runs start the engagement follow-up here; a failed start retries the activity. */
+    async function followUp(publishedAt: Date): Promise<void> {
+      if (!input.record || !deps.followUps) return;
+      await deps.followUps.start({
+        contentId: input.contentId,
+        version: input.version,
+        workflowId: input.workflowId,
+        outlet: input.outlet,
+        publishedAt: publishedAt.toISOString(),
+      });
+    }
+
     async function confirm(
       urn: string,
       resolution: 'created' | 'adopted_duplicate' | 'read_back',
     ): Promise<PublishResult> {
       const confirmedAt = new Date();
-      await updateOwned({
-        state: 'confirmed',
-        postUrn: urn,
-        confirmedAt,
-        resolution,
-        lastError: null,
-      });
+      const data = { state: 'confirmed', postUrn: urn, confirmedAt, resolution, lastError: null };
+      const record = input.record;
+      if (record?.final) {
+        // The confirmation and the item's `published` commit together, under the fence.
+        await db.$transaction(async (tx) => {
+          await updateOwned(data, tx);
+          await recordStatus(
+            tx,
+            transitionFor(input, 'publishing', 'published', 'publishedSeq', urn),
+          );
+        });
+      } else {
+        await updateOwned(data);
+      }
+      await followUp(confirmedAt);
       return published(outlet as Outlet, urn, resolution, confirmedAt);
     }
 
@@ -255,8 +300,11 @@ export function createPublishActivities(deps: PublishDeps) {
      * Every write after the claim is fenced: a stale attempt (a newer one claimed the row, or the
      * row is already confirmed) changes nothing and its result is discarded.
      */
-    async function updateOwned(data: Prisma.PublicationUpdateManyMutationInput): Promise<void> {
-      const { count } = await db.publication.updateMany({
+    async function updateOwned(
+      data: Prisma.PublicationUpdateManyMutationInput,
+      client: Db | Prisma.TransactionClient = db,
+    ): Promise<void> {
+      const { count } = await client.publication.updateMany({
         where: { idempotencyKey: key, attempt: fence, state: { not: 'confirmed' } },
         data,
       });
@@ -308,5 +356,28 @@ function published(
     url: outlet.postUrl(urn),
     resolution,
     publishedAt: at.toISOString(),
+  };
+}
+
+function transitionFor(
+  input: PublishInput,
+  from: PublishStatus,
+  to: PublishStatus,
+  seq: 'publishingSeq' | 'publishedSeq',
+  reason: string | null = null,
+) {
+  const record = input.record as NonNullable<PublishInput['record']>;
+  return {
+    contentId: input.contentId,
+    version: input.version,
+    workflowId: input.workflowId,
+    runId: record.runId,
+    seq: record[seq],
+    from,
+    to,
+    actor: 'system',
+    reason: reason ?? `publishing to ${input.outlet}`,
+    haltReason: null,
+    lastError: null,
   };
 }

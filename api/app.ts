@@ -1,10 +1,6 @@
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -12,10 +8,15 @@ import {
 import type { Logger } from '../platform/logger';
 import type { PublishingDeps } from '../publishing/deps';
 import { installAuth } from './auth';
-import { installErrorHandler } from './error-handler';
-import { installMetrics } from './metrics';
+import { createAuthFailures } from './auth-failures';
+import { clientKey } from './client-address';
+import { clientErrorHandler, installErrorHandler } from './error-handler';
+import { applySecurityHeaders, installSecurityHeaders } from './headers';
+import { createApiMetrics, installRequestMetrics, type ApiMetrics } from './metrics';
+import { registerOpenApi } from './openapi';
 import { contentRoutes } from './routes/content';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { meRoutes } from './routes/me';
 import { oauthRoutes } from './routes/oauth';
 import { operationsRoutes } from './routes/operations';
 import { reviewRoutes } from './routes/review';
@@ -27,14 +28,25 @@ export interface AppDeps {
   publishing: PublishingDeps;
   log: Logger;
   readiness: ReadinessCheck[];
-  /** Requests per minute per client before 429; generous by default, tests lower it. */
+  /** How long a key lookup is remembered (a revoked key works at most this long); 0 = never. */
+  keyCacheMs?: number;
+  /** Request latencies go here; `buildMetricsServer` serves them on a port of their own. */
+  metrics?: ApiMetrics;
+  /** Requests per minute per client address before 429; generous by default, tests lower it. */
   rateLimitPerMinute?: number;
+  /** Failed authentications per minute per client address before 429. */
+  authFailuresPerMinute?: number;
+  /** Proxies whose X-Forwarded-For and -Proto are believed (TRUST_PROXY); none by default. */
+  trustProxy?: readonly string[];
   /** LinkedIn's OAuth client; null when LinkedIn is not configured (the routes answer 503). */
   linkedin: LinkedInClient | null;
   vault: Vault;
 }
 
 const BODY_LIMIT = 1024 * 1024;
+const DEFAULT_KEY_CACHE_MS = 5_000;
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 1200;
+export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
 
 /** Builds the REST API from its dependencies; `server.ts` only listens and closes. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -45,59 +57,49 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    // Behind a TLS proxy, the client's own address and `https` come from the proxy's headers;
+    // from anyone else those headers are ignored.
+    trustProxy: deps.trustProxy?.length ? [...deps.trustProxy] : false,
     // Long ids reach the route and its schema (422), instead of the router's own 414.
     routerOptions: { maxParamLength: 16_384 },
-    // Malformed URLs (bad percent-encoding) answer in the API's error shape too.
-    frameworkErrors: (error, _request, reply) => {
+    // Malformed URLs (bad percent-encoding) answer in the API's error shape too. Fastify runs no
+    // hook for them, so the security headers are applied here.
+    clientErrorHandler,
+    frameworkErrors: (error, request, reply) => {
+      applySecurityHeaders(request, reply);
       void (reply as FastifyReply).code(400).send({ error: 'BAD_REQUEST', message: error.message });
     },
   });
+  installSecurityHeaders(base);
   installErrorHandler(base);
-  installAuth(base, deps.publishing.db);
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // Per client address, never per credential: a caller chooses its Authorization header freely.
   await app.register(fastifyRateLimit, {
-    max: deps.rateLimitPerMinute ?? 1200,
+    max: deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
     timeWindow: '1 minute',
-    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    keyGenerator: (request) => clientKey(request.ip),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: 'RATE_LIMITED',
       message: `too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`,
     }),
   });
+  installAuth(
+    base,
+    deps.publishing.db,
+    createAuthFailures(deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE),
+    deps.keyCacheMs ?? DEFAULT_KEY_CACHE_MS,
+  );
+  await registerOpenApi(base);
+  installRequestMetrics(base, deps.metrics ?? createApiMetrics(deps.publishing.db));
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Stargue API',
-        version: '1.0.0',
-        description:
-          'Submit Markdown posts, approve them, and follow them until they are published on LinkedIn exactly once.',
-      },
-      components: {
-        securitySchemes: {
-          bearer: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'API key (`npm run apikey -- create`)',
-          },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  installMetrics(base, deps.publishing.db);
   await app.register(healthRoutes(deps.readiness));
   await app.register(contentRoutes(deps.publishing));
   await app.register(operationsRoutes(deps.publishing));
+  await app.register(meRoutes());
   await app.register(sessionRoutes(deps.publishing.db));
   await app.register(reviewRoutes(deps.publishing));
   await app.register(

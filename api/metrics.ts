@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { PUBLISH_STATUSES } from '../contracts/workflow';
 import type { Db } from '../platform/db/client';
@@ -6,11 +6,18 @@ import type { Db } from '../platform/db/client';
 // An approved item this late past its time without being published is "overdue" (RELIABILITY.md §1.2).
 const OVERDUE_AFTER_SECONDS = 120;
 
+export interface ApiMetrics {
+  registry: Registry;
+  requests: Histogram<'method' | 'route' | 'status'>;
+}
+
 /**
  * Prometheus metrics for operators. Item figures are read from Postgres at scrape time, so every
- * API instance reports the same truth; request latencies are this instance's own.
+ * API instance reports the same truth; request latencies are this instance's own. They are
+ * served by a listener of their own (METRICS_PORT, `buildMetricsServer`), never on the public
+ * API port: a scrape queries the database, and the figures are for operators.
  */
-export function installMetrics(app: FastifyInstance, db: Db): void {
+export function createApiMetrics(db: Db): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'stargue_api_' });
 
@@ -20,13 +27,6 @@ export function installMetrics(app: FastifyInstance, db: Db): void {
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    requests.observe(
-      { method: request.method, route, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
   });
 
   new Gauge({
@@ -96,8 +96,33 @@ export function installMetrics(app: FastifyInstance, db: Db): void {
     },
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    const body = await registry.metrics();
-    return reply.type(registry.contentType).send(body);
+  return { registry, requests };
+}
+
+/** Records every API answer's latency by route and status. */
+export function installRequestMetrics(app: FastifyInstance, metrics: ApiMetrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
+}
+
+/** The operators' listener: `GET /metrics` and nothing else. */
+export async function buildMetricsServer(
+  metrics: ApiMetrics,
+  log: FastifyBaseLogger,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: log.child({ listener: 'metrics' }),
+    disableRequestLogging: true,
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const body = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(body);
+  });
+  await app.ready();
+  return app;
 }

@@ -1,69 +1,65 @@
-// The bare baselines: plain Temporal workflows shaped like contentWorkflow's happy path, without
-// its database, audit, search attributes or outlet call. Bundled on their own task queue.
+// The bare arm: the mission's minimal shape, fixed (RELIABILITY.md §5, G1) and not sized from our
+// histories: one validate activity, one approval Update, a timer, one publish activity that posts
+// to the same stand-in. No database, audit, search attributes or child workflow.
 import {
   condition,
   defineQuery,
-  defineSignal,
   defineUpdate,
   proxyActivities,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
-import type { createBareActivities } from './bare-activities';
+import type { BareActivities } from './bare-activities';
 
-const { noop, receipt } = proxyActivities<ReturnType<typeof createBareActivities>>({
+const { validate, record, publish } = proxyActivities<BareActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
-export const approveSignal = defineSignal<[string]>('approve');
-/** G3's second baseline: the same approval as an Update that records it (one no-op activity). */
-export const approveUpdate = defineUpdate<BareStage, [string]>('approveUpdate');
-/** Where the pipeline is, so the harness starts timing only once a pool is idle (G3, G4). */
-export const stageQuery = defineQuery<BareStage>('stage');
-export type BareStage = 'starting' | 'awaiting' | 'approved' | 'sleeping' | 'publishing';
-
-/** contentWorkflow runs three activities before it awaits the decision (transition, validate, transition). */
-const BEFORE_DECISION = 3;
-/** …and, once approved, three before it sleeps (decision record, transition, token check). */
-const BEFORE_SLEEP = 3;
-
-/**
- * contentWorkflow's happy path without its work: `activities` no-op activities in total (G1
- * passes the count our own histories showed), three before the signal. With `sleepUntil` it
- * sleeps after the approval's first three, like an approved item waiting for its time (G3, G4).
- */
-export async function barePipeline(activities: number, sleepUntil?: number): Promise<void> {
-  let approved = false;
-  let recorded = false;
-  let stage: BareStage = 'starting';
-  setHandler(approveSignal, () => {
-    approved = true;
-  });
-  setHandler(stageQuery, () => stage);
-  setHandler(approveUpdate, async () => {
-    await noop();
-    recorded = true;
-    approved = true;
-    return stage;
-  });
-  for (let i = 0; i < BEFORE_DECISION; i++) await noop();
-  stage = 'awaiting';
-  await condition(() => approved);
-  stage = 'approved';
-  const after = Math.max(0, activities - BEFORE_DECISION);
-  for (let i = recorded ? 1 : 0; i < after; i++) {
-    if (i === BEFORE_SLEEP && sleepUntil !== undefined) {
-      stage = 'sleeping';
-      await sleep(Math.max(0, sleepUntil - Date.now()));
-      stage = 'publishing';
-    }
-    await noop();
-  }
+export interface BareInput {
+  /** Names the post (`Bench item <key>`), as our items' ids do. */
+  key: string;
+  /** Epoch ms to publish at; in the past or absent = at once (still one timer). */
+  dueMs?: number;
+  /** G3's baseline: the Update's handler runs one no-op activity before it answers. */
+  recordApproval?: boolean;
 }
 
-/** G2's baseline: sleeps until `dueMs`, then records when it woke. */
-export async function bareSleeper(key: string, dueMs: number): Promise<void> {
-  await sleep(Math.max(0, dueMs - Date.now()));
-  await receipt(key);
+export type BareStage = 'validating' | 'awaiting' | 'sleeping' | 'publishing' | 'published';
+
+export const approveUpdate = defineUpdate<BareStage, [string]>('approve');
+export const stageQuery = defineQuery<BareStage>('stage');
+
+export async function bareItem(input: BareInput): Promise<void> {
+  let stage: BareStage = 'validating';
+  let approved = false;
+  let claimed = false;
+  setHandler(stageQuery, () => stage);
+  setHandler(
+    approveUpdate,
+    async (_actor: string): Promise<BareStage> => {
+      claimed = true;
+      // Sent right after the start, it waits for validation: the bare arm needs no polling.
+      await condition(() => stage === 'awaiting');
+      if (input.recordApproval) await record();
+      approved = true;
+      return stage;
+    },
+    {
+      validator: (_actor: string) => {
+        if (claimed || (stage !== 'validating' && stage !== 'awaiting')) {
+          throw new Error(`cannot approve while ${stage}`);
+        }
+      },
+    },
+  );
+  await validate(input.key);
+  stage = 'awaiting';
+  await condition(() => approved);
+  stage = 'sleeping';
+  // Always one timer, as our items have; Temporal's minimum is 1 ms.
+  await sleep(Math.max(1, (input.dueMs ?? 0) - Date.now()));
+  stage = 'publishing';
+  await publish(input.key);
+  stage = 'published';
 }

@@ -1,27 +1,26 @@
-// G3: approve → acknowledged through the real API (Fastify, API-key auth, Update on the workflow,
-// audit) against a bare Fastify route that only signals a bare pipeline. Open loop: every editor
-// sends at a fixed interval whatever the answers, and latency counts from the intended send time
-// (no coordinated omission). Both arms' workers are G4's child processes, so the approved items
-// become G4's sleeping items. A third, ungated arm sends the bare approval as an Update.
-import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { buildApp } from '../api/app';
-import { createApiKey } from '../platform/api-keys';
-import { vaultFrom } from '../platform/crypto/keyring';
-import { approveSignal, approveUpdate } from './bare.workflow';
-import type { G4Workers } from './g4-memory';
-import { barePool, forEachLimit, nextId, ourHandle, ourPool, untilBareStage } from './items';
+// G3: approve → acknowledged through our API process (auth, Update, whatever the route does)
+// against a bare Fastify route (its own process) sending the same Update to a bare item whose
+// handler runs one no-op activity. Open loop: each editor sends at a fixed interval whatever the
+// answers, and latency counts from the intended send time (no coordinated omission). Afterwards a
+// few items are approved again: the repeat must add no second approval.
+import path from 'node:path';
+import type { Harness } from './harness';
+import { forEachLimit, nextId, untilBareStage } from './items';
+import { createEditorKeys, ourWorkflowId } from './ours';
 import { runPairs } from './pairs';
+import { Child } from './processes';
 import { profileArm, type ArmProfile } from './profile';
 import { distribution, spread, type Distribution, type Spread } from './stats';
 
 export interface G3Plan {
-  /** Editors at once, with how many approvals each sends per run. */
+  /** Editors at once, with how many approvals each sends per arm. */
   levels: { editors: number; requestsPerEditor: number }[];
   intervalMs: number;
   warmup: number;
   pairs: number;
   poolConcurrency: number;
+  /** Items approved a second time per arm (ours): "a repeated approve has one effect". */
+  repeats: number;
 }
 
 export interface G3Level {
@@ -29,18 +28,16 @@ export interface G3Level {
   pass: boolean;
   errors: number;
   bareErrors: number;
+  repeats: { sent: number; answers: Record<string, number>; secondApprovals: number };
   requestsPerArm: number;
-  perEditorPerSecond: number;
+  approvalsPerSecond: number;
   p99OursMs: Spread;
   p99BareMs: Spread;
-  /** Informational: the bare route sending an Update whose handler records (one activity). */
-  p99BareUpdateMs: Spread;
-  ratioVsBareUpdate: Spread;
+  /** Every pair's samples together: the p99 with the most samples behind it. */
   pooledOurs: Distribution;
   pooledBare: Distribution;
-  pooledBareUpdate: Distribution;
-  /** The last pair's approved workflows: how long the Update took inside them. */
   profileOurs: ArmProfile;
+  pairs: { ours: Distribution; bare: Distribution; ratio: number }[];
 }
 
 interface ArmRun {
@@ -49,70 +46,68 @@ interface ArmRun {
   samples: number[];
 }
 
+export const G3_THRESHOLD = 1.3;
 const FAR_FUTURE_MS = 7 * 86_400_000;
 
-export async function runG3(
-  w: G4Workers,
-  plan: G3Plan,
-  log: (line: string) => void,
-): Promise<Record<string, G3Level>> {
-  const h = w.lane;
-  const api = await buildApp({
-    publishing: h.publishing,
-    log: h.publishing.log,
-    readiness: [],
-    linkedin: null,
-    vault: vaultFrom(h.config),
+export async function runG3(h: Harness, plan: G3Plan, log: (line: string) => void) {
+  let bareUrl = '';
+  const bareApi = await Child.start({
+    name: 'bare-api',
+    entry: path.join(import.meta.dirname, 'bare-api.ts'),
+    env: h.bare.env(h.bare.taskQueue),
+    ready: (child) =>
+      new Promise((resolve) =>
+        child.process.once('message', (m) => {
+          bareUrl = (m as { url: string }).url;
+          resolve();
+        }),
+      ),
+    logFile: path.join(h.logDir, 'bare-api.log'),
   });
-  const bareApi = bareApp(w);
-  const [apiUrl, bareUrl] = await Promise.all([listen(api), listen(bareApi)]);
   const maxEditors = Math.max(...plan.levels.map((l) => l.editors));
-  const keys: string[] = [];
-  for (let e = 0; e < maxEditors; e++) {
-    keys.push((await createApiKey(h.db, `bench-editor-${e}`, 'editor')).key);
-  }
+  const keys = await createEditorKeys(h.ours, maxEditors, 'g3-editor');
 
   const levels: Record<string, G3Level> = {};
   try {
     for (const level of plan.levels) {
       const count = level.editors * level.requestsPerEditor;
-      const due = new Date(Date.now() + FAR_FUTURE_MS);
+      const due = Date.now() + FAR_FUTURE_MS;
       let lastOurs: string[] = [];
+      const repeats = { sent: 0, answers: {} as Record<string, number>, secondApprovals: 0 };
       const ours = async (): Promise<ArmRun> => {
         const ids = Array.from({ length: count }, () => nextId('g3'));
-        lastOurs = ids.map((id) => ourHandle(h, id).workflowId);
-        await ourPool(h, w.watcher, ids, due.toISOString(), plan.poolConcurrency);
+        lastOurs = ids.map(ourWorkflowId);
+        await forEachLimit(ids, plan.poolConcurrency, async (id) => {
+          await h.ours.api.submit(id, new Date(due));
+          await h.ours.watcher.until(id, 'awaiting_approval');
+        });
+        await h.pinPostgres();
         const run = await openLoop(level, plan.intervalMs, (editor, i) =>
-          fetch(`${apiUrl}/v1/content/${ids[i]}/approve`, {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${keys[editor]}`,
-              'content-type': 'application/json',
-            },
-            body: '{}',
-          }),
+          h.ours.api.approve(ids[i]!, keys[editor]),
         );
-        // Let the approved items reach their sleep before the other arm runs.
-        await forEachLimit(ids, plan.poolConcurrency, (id) => w.watcher.until(id, 'scheduled'));
-        w.ours.items += count;
+        // The approved items settle into their sleep before anything else is timed.
+        await forEachLimit(ids, plan.poolConcurrency, (id) =>
+          h.ours.watcher.until(id, 'scheduled'),
+        );
+        for (const id of ids.slice(0, plan.repeats)) {
+          const again = await h.ours.api.approve(id);
+          repeats.sent += 1;
+          repeats.answers[again.status] = (repeats.answers[again.status] ?? 0) + 1;
+          if ((await h.ours.api.approvals(id)) !== 1) repeats.secondApprovals += 1;
+        }
         return run;
       };
-      const bareArm = async (route: 'signal' | 'update'): Promise<ArmRun> => {
-        const ids = Array.from({ length: count }, () => nextId(`g3-${route}`));
-        await barePool(h, ids, due.getTime(), plan.poolConcurrency);
-        const run = await openLoop(level, plan.intervalMs, (_editor, i) =>
-          fetch(`${bareUrl}/bare/${ids[i]}/${route}`, { method: 'POST' }),
-        );
-        await forEachLimit(ids, plan.poolConcurrency, (id) => untilBareStage(h, id, 'sleeping'));
-        w.bare.items += count;
-        return run;
-      };
-      // A third arm, after the gated pair: the bare route sending an Update instead, which
-      // splits our gap into "Update, not Signal" and "our work around the Update".
-      const updates: ArmRun[] = [];
-      const bare = async (pair: number): Promise<ArmRun> => {
-        const run = await bareArm('signal');
-        updates[pair] = await bareArm('update');
+      const bare = async (): Promise<ArmRun> => {
+        const ids = Array.from({ length: count }, () => nextId('g3-bare'));
+        await forEachLimit(ids, plan.poolConcurrency, async (key) => {
+          await h.bare.start({ key, dueMs: due, recordApproval: true });
+          await untilBareStage(h, key, 'awaiting');
+        });
+        const run = await openLoop(level, plan.intervalMs, async (_editor, i) => {
+          const response = await fetch(`${bareUrl}/bare/${ids[i]}/approve`, { method: 'POST' });
+          return { status: response.status, body: await response.text() };
+        });
+        await forEachLimit(ids, plan.poolConcurrency, (key) => untilBareStage(h, key, 'sleeping'));
         return run;
       };
       const result = await runPairs({
@@ -126,54 +121,40 @@ export async function runG3(
           `p50 ${r.latency.p50} p99 ${r.latency.p99} max ${r.latency.max} ms, ${r.errors} errors`,
         log,
       });
-      await w.sample();
       const errors = result.pairs.reduce((n, p) => n + p.ours.errors, 0);
-      const counted = updates.slice(plan.warmup);
+      const repeatOk =
+        repeats.secondApprovals === 0 &&
+        Object.keys(repeats.answers).every((s) => s === '200' || s === '409');
       levels[`c${level.editors}`] = {
         ratio: result.ratio,
-        pass: result.ratio.median <= 1.3 && errors === 0,
+        pass: result.ratio.median <= G3_THRESHOLD && errors === 0 && repeatOk,
         errors,
         bareErrors: result.pairs.reduce((n, p) => n + p.bare.errors, 0),
+        repeats,
         requestsPerArm: count,
-        perEditorPerSecond: 1000 / plan.intervalMs,
+        approvalsPerSecond: (level.editors * 1000) / plan.intervalMs,
         p99OursMs: spread(result.pairs.map((p) => p.ours.latency.p99)),
         p99BareMs: spread(result.pairs.map((p) => p.bare.latency.p99)),
-        p99BareUpdateMs: spread(counted.map((u) => u.latency.p99)),
-        ratioVsBareUpdate: spread(
-          result.pairs.map((p, i) => p.ours.latency.p99 / counted[i]!.latency.p99),
-        ),
-        // Every pair's samples together: the only p99 here with more than a handful behind it.
         pooledOurs: distribution(result.pairs.flatMap((p) => p.ours.samples)),
         pooledBare: distribution(result.pairs.flatMap((p) => p.bare.samples)),
-        pooledBareUpdate: distribution(counted.flatMap((u) => u.samples)),
         profileOurs: await profileArm(h, lastOurs),
+        pairs: result.pairs.map((p) => ({
+          ours: p.ours.latency,
+          bare: p.bare.latency,
+          ratio: p.ratio,
+        })),
       };
     }
   } finally {
-    await api.close();
-    await bareApi.close();
+    await bareApi.stop(5_000);
   }
-  return levels;
-}
-
-/** The baseline routes: no auth, no database, no audit; one signal (or Update) and a 200. */
-function bareApp(w: G4Workers): FastifyInstance {
-  const app = Fastify({ logger: false });
-  const handle = (id: string) => w.lane.temporal.workflow.getHandle(id);
-  app.post<{ Params: { id: string } }>('/bare/:id/signal', async (request) => {
-    await handle(request.params.id).signal(approveSignal, 'editor');
-    return { ok: true };
-  });
-  app.post<{ Params: { id: string } }>('/bare/:id/update', async (request) => {
-    await handle(request.params.id).executeUpdate(approveUpdate, { args: ['editor'] });
-    return { ok: true };
-  });
-  return app;
-}
-
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const worst = Object.values(levels).sort((a, b) => b.ratio.median - a.ratio.median)[0]!;
+  return {
+    ratio: worst.ratio,
+    pass: Object.values(levels).every((l) => l.pass),
+    threshold: `p99 ours ÷ p99 bare Update <= ${G3_THRESHOLD} at every level (ratio shown: the worst level); 0 errors; a repeated approve adds no approval`,
+    levels,
+  };
 }
 
 /**
@@ -183,7 +164,7 @@ async function listen(app: FastifyInstance): Promise<string> {
 async function openLoop(
   level: { editors: number; requestsPerEditor: number },
   intervalMs: number,
-  send: (editor: number, index: number) => Promise<Response>,
+  send: (editor: number, index: number) => Promise<{ status: number }>,
 ): Promise<ArmRun> {
   const t0 = performance.now() + 50;
   const samples: number[] = [];
@@ -197,9 +178,7 @@ async function openLoop(
         (async () => {
           await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())));
           try {
-            const response = await send(e, index);
-            await response.arrayBuffer();
-            if (response.status !== 200) errors++;
+            if ((await send(e, index)).status !== 200) errors++;
           } catch {
             errors++;
           }

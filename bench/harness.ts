@@ -1,96 +1,122 @@
-// Everything both arms share, started once per run: a pinned Temporal dev server on a file DB, a
-// scratch Postgres database migrated by our runner, the LinkedIn stand-in with a connected
-// account, and two in-process workers (ours: the production createWorker; bare: bench/bare.*).
+// Everything both arms share, started once per run: a Temporal dev server on a file DB (core 0,
+// restartable for G6), a scratch Postgres database migrated by our runner, the LinkedIn stand-in
+// in its own process answering every post after 20 ms, both workflow bundles, and the default
+// processes of each arm: ours (API + worker, bench/ours.ts) and bare (worker).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import {
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  Worker,
-  bundleWorkflowCode,
-} from '@temporalio/worker';
-import { saveAccount } from '../outlets/linkedin/accounts';
-import { loadConfig, type Config } from '../platform/config';
-import { vaultFrom } from '../platform/crypto/keyring';
+import type { Config } from '../platform/config';
+import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { createDb, type Db } from '../platform/db/client';
-import { migrate } from '../platform/db/migrations';
-import { findTemporalCli, startDevServer, type DevServer } from '../platform/dev/temporal-cli';
-import { linkedinClientFrom } from '../platform/linkedin';
-import { createLogger } from '../platform/logger';
-import type { PublishingDeps } from '../publishing/deps';
-import { bundleWorkflows, createWorker } from '../worker/create-worker';
-import { outletsFor } from '../worker/outlets';
+import {
+  findTemporalCli,
+  freePort,
+  startDevServer,
+  type DevServer,
+} from '../platform/dev/temporal-cli';
 import { adminUrl, createScratchDatabase, dropDatabase } from '../test/helpers/database';
-import { workerEnv } from '../test/helpers/worker-process';
-import { startLinkedInStandIn, type StandIn } from '../test/standin/linkedin';
-import { createBareActivities } from './bare-activities';
-import { BARE_WORKFLOWS, quietLogger, WORKER_LIMITS } from './constants';
+import { connectLinkedInStandIn, type StandInControl } from '../test/standin/linkedin';
+import { bareItem, type BareInput, approveUpdate, stageQuery } from './bare.workflow';
+import {
+  bundleOurWorkflows,
+  connectOurAccount,
+  migrateOurDatabase,
+  ourConfig,
+  OurApi,
+  StatusWatcher,
+  startOurWorker,
+  type OursContext,
+} from './ours';
+import { Child, killWithRun, pin, procCpuMs, setNice } from './processes';
 
-const root = path.resolve(import.meta.dirname, '..');
 const LINKEDIN_VERSION = '202609';
+/** Every post is answered 201 after this long (RELIABILITY.md §5, G1). */
+export const STANDIN_ANSWER_MS = 20;
+const noop = (): void => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+
+export interface Server {
+  cli: string;
+  version: string;
+  wal: boolean;
+  address: string;
+  pid(): number | undefined;
+  /** SIGKILL, nothing flushed (G6). */
+  kill(): Promise<void>;
+  /** Starts again on the same port and database file; resolves once it answers. */
+  restart(): Promise<void>;
+}
 
 export interface Harness {
+  dir: string;
+  logDir: string;
   config: Config;
-  /** The API side's pool; the in-process worker has its own, as in production. */
+  /** The run's own pool on the bench database. */
   db: Db;
   temporal: Client;
-  standIn: StandIn;
-  publishing: PublishingDeps;
-  ours: { taskQueue: string };
-  bare: { taskQueue: string; receipts: Map<string, number> };
-  server: { cli: string; version: string; wal: boolean; pid: number | undefined };
-  /** The two workflow bundles as files, so worker processes (G4) need not run webpack. */
-  bundles: { ours: string; bare: string };
-  /** Environment for a worker process of our own (G4, G5) on `taskQueue`. */
-  workerEnv(taskQueue: string): Record<string, string>;
+  server: Server;
+  standIn: StandInControl & { pid: number | undefined };
+  ours: OursContext & { taskQueue: string; api: OurApi; worker: Child; watcher: StatusWatcher };
+  bare: BareArm;
+  /** A task queue name unique to this run. */
+  queue(name: string): string;
+  /** Posts on the stand-in by item key (`Bench item <key>`): receipt time and count. */
+  ledger(): Promise<Map<string, { first: number; count: number }>>;
+  /** The next post is held unanswered (G5, G6); every other post is answered after 20 ms. */
+  holdNextPost(): Promise<void>;
+  /** Our bench database's Postgres backends onto core 0, beside the server (best effort). */
+  pinPostgres(): Promise<number>;
   close(): Promise<void>;
 }
 
-/** Same placement in every arm: server on core 0; this process and its children on core 1. */
-export function pin(pid: number, core: number): boolean {
-  if (process.env.BENCH_PIN === '0') return false;
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+export interface BareArm {
+  taskQueue: string;
+  bundleFile: string;
+  env(taskQueue: string, maxCachedWorkflows?: number): Record<string, string>;
+  worker: Child;
+  startWorker(taskQueue: string, name: string, maxCachedWorkflows?: number): Promise<Child>;
+  start(input: BareInput, taskQueue?: string): Promise<void>;
+  approve(key: string): Promise<void>;
+  stage(key: string): Promise<string>;
+  result(key: string): Promise<void>;
 }
 
-/** The pip-installed CLI binary itself rather than a pyenv shim, so the pinned pid is the server. */
 function temporalCli(): string {
-  const fromEnv = process.env.TEMPORAL_CLI_PATH;
-  if (fromEnv) return fromEnv;
-  try {
-    const scripts = execFileSync(
-      'python3',
-      ['-c', 'import sysconfig; print(sysconfig.get_path("scripts"))'],
-      { encoding: 'utf8' },
-    ).trim();
-    const candidate = path.join(scripts, 'temporal');
-    if (existsSync(candidate)) return candidate;
-  } catch {
-    // no python here; fall back to PATH
-  }
-  const found = findTemporalCli();
+  const found = process.env.TEMPORAL_CLI_PATH ?? findTemporalCli();
   if (!found) throw new Error('no Temporal CLI: set TEMPORAL_CLI_PATH');
   return found;
 }
 
-async function startServer(dir: string): Promise<{ dev: DevServer; meta: Harness['server'] }> {
+async function startServer(dir: string, log: (line: string) => void): Promise<Server> {
   const cli = temporalCli();
-  const version = execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim();
+  const version = execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim().split('\n')[0]!;
   const dbFilename = path.join(dir, 'temporal.db');
-  const dev = await startDevServer({ cli, dbFilename });
+  const port = await freePort();
+  const boot = async (): Promise<DevServer> => {
+    const dev = await startDevServer({ cli, dbFilename, port });
+    killWithRun(dev.process);
+    pin(dev.process.pid, 0);
+    setNice(dev.process.pid, 0);
+    return dev;
+  };
+  let dev = await boot();
   // Older CLIs silently dropped --sqlite-pragma; a -wal file proves WAL is on.
   const wal = existsSync(`${dbFilename}-wal`);
-  if (dev.process.pid) pin(dev.process.pid, 0);
-  return { dev, meta: { cli, version, wal, pid: dev.process.pid } };
+  log(`Temporal ${version} at ${dev.address} (WAL ${wal ? 'on' : 'MISSING'})`);
+  return {
+    cli,
+    version,
+    wal,
+    address: dev.address,
+    pid: () => dev.process.pid,
+    kill: () => dev.stop('SIGKILL'),
+    async restart() {
+      dev = await boot();
+    },
+  };
 }
 
 export async function startHarness(log: (line: string) => void): Promise<Harness> {
@@ -100,132 +126,228 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
     // already installed
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'stargue-bench-'));
-  const cleanups: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true })];
+  const logDir = path.join(dir, 'logs');
+  mkdirSync(logDir);
+  const cleanups: (() => Promise<void>)[] = [
+    async () => {
+      // Kept on failure: the processes' logs explain it.
+      if (!process.exitCode) rmSync(dir, { recursive: true, force: true });
+    },
+  ];
   const close = async (): Promise<void> => {
     for (const step of cleanups.reverse()) {
       await step().catch((err: unknown) => log(`cleanup step failed: ${String(err)}`));
     }
   };
   try {
-    const { dev, meta } = await startServer(dir);
-    cleanups.push(() => dev.stop());
-    log(
-      `Temporal ${meta.version.split('\n')[0]} at ${dev.address} (WAL ${meta.wal ? 'on' : 'MISSING'})`,
-    );
+    const server = await startServer(dir, log);
+    cleanups.push(() => server.kill());
 
     const admin = adminUrl();
     const databaseUrl = await createScratchDatabase('stargue_bench', admin);
     cleanups.push(() => dropDatabase(databaseUrl, admin));
-    await migrate(databaseUrl, {
-      migrationsDir: path.join(root, 'prisma/migrations'),
-      log: () => {},
-    });
+    await migrateOurDatabase(databaseUrl);
 
-    const standIn = await startLinkedInStandIn({ activeVersions: [LINKEDIN_VERSION] });
-    cleanups.push(() => standIn.close());
-    const config = loadConfig({
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: dev.address,
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'silent',
-      LINKEDIN_VERSION,
-      LINKEDIN_API_BASE: standIn.url,
-      LINKEDIN_OAUTH_BASE: `${standIn.url}/oauth/v2`,
-      LINKEDIN_CLIENT_ID: standIn.client.clientId,
-      LINKEDIN_CLIENT_SECRET: standIn.client.clientSecret,
-      LINKEDIN_REDIRECT_URI: standIn.client.redirectUris[0],
+    let standInInfo:
+      | {
+          url: string;
+          client: { clientId: string; clientSecret: string; redirectUris: string[] };
+          member: { sub: string; name: string };
+        }
+      | undefined;
+    const standInChild = await Child.start({
+      name: 'stand-in',
+      entry: path.join(import.meta.dirname, 'standin-child.ts'),
+      args: [LINKEDIN_VERSION],
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      ready: (child) =>
+        new Promise((resolve) =>
+          child.process.once('message', (m) => {
+            standInInfo = m as typeof standInInfo;
+            resolve();
+          }),
+        ),
+      logFile: path.join(logDir, 'stand-in.log'),
     });
-    const silent = createLogger({ level: 'silent', name: 'bench', pretty: false });
-    const vault = vaultFrom(config);
+    cleanups.push(() => standInChild.stop(5_000));
+    if (!standInInfo) throw new Error('the stand-in did not say where it listens');
+    const standInAt = standInInfo;
+    const standIn = Object.assign(connectLinkedInStandIn(standInAt.url), {
+      pid: standInChild.pid,
+    });
+    const delay = {
+      type: 'slow_drip' as const,
+      headersAfterMs: STANDIN_ANSWER_MS,
+      bodyAfterMs: STANDIN_ANSWER_MS,
+      times: 1_000_000_000,
+    };
+    await standIn.injectFault(delay);
+
+    const config = ourConfig({
+      databaseUrl,
+      temporalAddress: server.address,
+      linkedinVersion: LINKEDIN_VERSION,
+      standIn: {
+        url: standInAt.url,
+        clientId: standInAt.client.clientId,
+        clientSecret: standInAt.client.clientSecret,
+        redirectUri: standInAt.client.redirectUris[0]!,
+      },
+    });
     const db = createDb(databaseUrl, { max: 10 });
-    const workerDb = createDb(databaseUrl, { max: 10 });
-    cleanups.push(async () => {
-      await db.$disconnect();
-      await workerDb.$disconnect();
-    });
-
+    cleanups.push(() => db.$disconnect());
     const scopes = ['openid', 'profile', 'w_member_social'];
     const token = await standIn.issueToken({ scopes });
-    await saveAccount(db, vault, {
-      sub: standIn.member.sub,
-      name: standIn.member.name,
-      tokens: { accessToken: token.accessToken, expiresInSeconds: 5_183_999, scopes },
-      connectedBy: 'bench',
+    await connectOurAccount(config, db, standInAt.member, {
+      accessToken: token.accessToken,
+      scopes,
     });
 
-    const connection = await Connection.connect({ address: dev.address });
+    const connection = await Connection.connect({ address: server.address });
     cleanups.push(() => connection.close());
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
-    const suffix = randomBytes(3).toString('hex');
-    const ours = { taskQueue: `bench-ours-${suffix}` };
-    const bare = { taskQueue: `bench-bare-${suffix}`, receipts: new Map<string, number>() };
     const [ourBundle, bareBundle] = await Promise.all([
-      bundleWorkflows(),
-      bundleWorkflowCode({ workflowsPath: BARE_WORKFLOWS, logger: quietLogger }),
+      bundleOurWorkflows(),
+      bundleWorkflowCode({
+        workflowsPath: path.join(import.meta.dirname, 'bare.workflow.ts'),
+        logger: quietLogger,
+      }),
     ]);
-    const bundles = {
-      ours: path.join(dir, 'ours-bundle.js'),
-      bare: path.join(dir, 'bare-bundle.js'),
-    };
-    writeFileSync(bundles.ours, ourBundle.code);
+    const bundles = { ours: path.join(dir, 'ours.js'), bare: path.join(dir, 'bare.js') };
+    writeFileSync(bundles.ours, ourBundle);
     writeFileSync(bundles.bare, bareBundle.code);
-    const nativeConnection = await NativeConnection.connect({ address: dev.address });
-    const ourWorker = await createWorker({
-      connection: nativeConnection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: ours.taskQueue,
-      workflowBundle: ourBundle,
-      activities: {
-        db: workerDb,
-        outlets: outletsFor({
-          db: workerDb,
-          vault,
-          log: silent,
-          linkedin: linkedinClientFrom(config),
-          linkedinVersion: LINKEDIN_VERSION,
-        }),
-      },
-      maxConcurrentActivities: WORKER_LIMITS.maxConcurrentActivityTaskExecutions,
-      maxCachedWorkflows: WORKER_LIMITS.maxCachedWorkflows,
-    });
-    const bareWorker = await Worker.create({
-      connection: nativeConnection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: bare.taskQueue,
-      workflowBundle: bareBundle,
-      activities: createBareActivities(bare.receipts),
-      ...WORKER_LIMITS,
-    });
-    const running = [ourWorker.run(), bareWorker.run()];
-    cleanups.push(async () => {
-      ourWorker.shutdown();
-      bareWorker.shutdown();
-      await Promise.allSettled(running);
-      await nativeConnection.close();
-    });
 
-    return {
+    const suffix = randomBytes(3).toString('hex');
+    const queue = (name: string) => `bench-${name}-${suffix}`;
+    const oursContext: OursContext = { config, db, bundleFile: bundles.ours, logDir };
+    const ourQueue = queue('ours');
+    // Stopped as they are at the end: G6 may have replaced a worker that gave up.
+    let current: Child[] = [];
+    cleanups.push(async () => {
+      await Promise.all(current.map((c) => c.stop(15_000)));
+    });
+    const ourWorker = await startOurWorker(oursContext, ourQueue, 'our-worker');
+    current = [ourWorker];
+    const ourApi = await OurApi.start(oursContext, ourQueue, 'our-api');
+    current = [ourWorker, ourApi.child];
+
+    const bareEnv = (taskQueue: string, maxCachedWorkflows = 500): Record<string, string> => ({
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      BENCH_MAX_CACHED_WORKFLOWS: String(maxCachedWorkflows),
+      BENCH_STANDIN_URL: standInAt.url,
+      BENCH_STANDIN_TOKEN: token.accessToken,
+      BENCH_STANDIN_AUTHOR: `urn:li:person:${standInAt.member.sub}`,
+      LINKEDIN_VERSION,
+    });
+    const startBareWorker = (taskQueue: string, name: string, maxCachedWorkflows?: number) =>
+      Child.start({
+        name,
+        entry: path.join(import.meta.dirname, 'bare-worker.ts'),
+        args: [bundles.bare],
+        env: bareEnv(taskQueue, maxCachedWorkflows),
+        readyLine: 'bare worker running',
+        logFile: path.join(logDir, `${name}.log`),
+      });
+    const bareQueue = queue('bare');
+    const bareWorker = await startBareWorker(bareQueue, 'bare-worker');
+    current = [ourWorker, ourApi.child, bareWorker];
+    const bareHandle = (key: string) => temporal.workflow.getHandle(key);
+
+    const h: Harness = {
+      dir,
+      logDir,
       config,
       db,
       temporal,
+      server,
       standIn,
-      publishing: {
-        db,
-        temporal,
-        taskQueue: ours.taskQueue,
-        log: silent,
-        workflowCallTimeoutMs: 30_000,
+      ours: {
+        ...oursContext,
+        taskQueue: ourQueue,
+        api: ourApi,
+        worker: ourWorker,
+        watcher: new StatusWatcher(db),
       },
-      ours,
-      bare,
-      server: meta,
-      bundles,
-      workerEnv: (taskQueue) => workerEnv(config, taskQueue, 'info'),
+      bare: {
+        taskQueue: bareQueue,
+        bundleFile: bundles.bare,
+        env: bareEnv,
+        worker: bareWorker,
+        startWorker: startBareWorker,
+        async start(input, taskQueue = bareQueue) {
+          await temporal.workflow.start(bareItem, {
+            workflowId: input.key,
+            taskQueue,
+            args: [input],
+          });
+        },
+        async approve(key) {
+          await bareHandle(key).executeUpdate(approveUpdate, { args: ['editor'] });
+        },
+        stage: (key) => bareHandle(key).query(stageQuery),
+        result: (key) => bareHandle(key).result(),
+      },
+      queue,
+      async ledger() {
+        const byKey = new Map<string, { first: number; count: number }>();
+        for (const post of await standIn.ledger()) {
+          const key = /Bench item (\S+)/.exec(post.commentary)?.[1];
+          if (!key) continue;
+          const seen = byKey.get(key);
+          if (seen) {
+            seen.count += 1;
+            seen.first = Math.min(seen.first, post.createdAt);
+          } else byKey.set(key, { first: post.createdAt, count: 1 });
+        }
+        return byKey;
+      },
+      async holdNextPost() {
+        // Faults apply in order: the hold first, for one post, then the 20 ms answer again.
+        await standIn.clearFaults();
+        await standIn.injectFault({ type: 'hold', phase: 'before_create' });
+        await standIn.injectFault(delay);
+      },
+      async pinPostgres() {
+        const backends = await db.$queryRaw<{ pid: number }[]>`
+          SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
+        return backends.filter((b) => pin(b.pid, 0)).length;
+      },
       close,
     };
+    cleanups.push(async () => {
+      current = [h.ours.worker, h.ours.api.child, h.bare.worker];
+    });
+    return h;
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** CPU ms so far, by process group: what explains a throughput ratio on 2 shared cores. */
+export interface CpuSample {
+  ourProcesses: number;
+  bareProcesses: number;
+  standIn: number;
+  server: number;
+  postgres: number;
+}
+
+export async function cpuSample(h: Harness, extra: { ours?: Child[]; bare?: Child[] } = {}) {
+  // Pooled connections live across arms, so the same backends are read before and after.
+  const backends = await h.db.$queryRaw<{ pid: number }[]>`
+    SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
+  const sum = (children: Child[]) => children.reduce((n, c) => n + c.cpuMs(), 0);
+  return {
+    ourProcesses: sum([h.ours.worker, h.ours.api.child, ...(extra.ours ?? [])]),
+    bareProcesses: sum([h.bare.worker, ...(extra.bare ?? [])]),
+    standIn: procCpuMs(h.standIn.pid),
+    server: procCpuMs(h.server.pid()),
+    postgres: backends.reduce((n, b) => n + procCpuMs(b.pid), 0),
+  } satisfies CpuSample;
 }

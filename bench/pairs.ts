@@ -2,26 +2,26 @@
 // the gate on the median of the per-pair ratios, with min and max and every pair's absolutes.
 import { spread, type Spread } from './stats';
 
-export interface PairPlan<T> {
+export interface PairPlan<A, B = A> {
   name: string;
   warmup: number;
   pairs: number;
-  ours: (pair: number) => Promise<T>;
-  bare: (pair: number) => Promise<T>;
+  ours: (pair: number) => Promise<A>;
+  bare: (pair: number) => Promise<B>;
   /** ours relative to bare, oriented so the goal reads as in RELIABILITY.md. */
-  ratio: (ours: T, bare: T) => number;
+  ratio: (ours: A, bare: B) => number;
   log: (line: string) => void;
-  describe?: (value: T) => string;
+  describe?: (value: A | B) => string;
 }
 
-export interface PairResult<T> {
+export interface PairResult<A, B = A> {
   ratio: Spread;
-  pairs: { ours: T; bare: T; ratio: number }[];
+  pairs: { ours: A; bare: B; ratio: number }[];
 }
 
-export async function runPairs<T>(plan: PairPlan<T>): Promise<PairResult<T>> {
-  const pairs: PairResult<T>['pairs'] = [];
-  const show = plan.describe ?? ((v: T) => JSON.stringify(v));
+export async function runPairs<A, B = A>(plan: PairPlan<A, B>): Promise<PairResult<A, B>> {
+  const pairs: PairResult<A, B>['pairs'] = [];
+  const show = plan.describe ?? ((v: A | B) => JSON.stringify(v));
   for (let i = 0; i < plan.warmup + plan.pairs; i++) {
     const warm = i < plan.warmup;
     const ours = await plan.ours(i);

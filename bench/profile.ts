@@ -3,7 +3,6 @@
 // and the time running (started → completed). This is the profile docs/performance.md cites when
 // a goal is missed.
 import proto from '@temporalio/proto';
-import { contentWorkflowId } from '../contracts/ids';
 import type { Harness } from './harness';
 import { forEachLimit } from './items';
 import { percentile, round } from './stats';
@@ -20,6 +19,9 @@ export interface ArmProfile {
   workflows: number;
   /** Per workflow, p50 of: start → close, and the sums over its steps. */
   perWorkflowP50Ms: Record<string, number>;
+  /** Per workflow (mean): activities and workflow tasks, counted from the histories. */
+  activitiesPerWorkflow: number;
+  workflowTasksPerWorkflow: number;
   /** Per step, p50 queued and running, and how many per workflow. */
   steps: Record<
     string,
@@ -106,8 +108,17 @@ export async function profileArm(h: Harness, workflowIds: string[]): Promise<Arm
         50,
       ),
     );
+  const perWorkflow = (match: (name: string) => boolean) =>
+    round(
+      [...steps.entries()]
+        .filter(([name]) => match(name))
+        .reduce((n, [, step]) => n + step.run.length, 0) / Math.max(1, workflowIds.length),
+      1,
+    );
   return {
     workflows: workflowIds.length,
+    activitiesPerWorkflow: perWorkflow((name) => name.startsWith('activity ')),
+    workflowTasksPerWorkflow: perWorkflow((name) => name === 'workflow task'),
     perWorkflowP50Ms: Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, p50(v)])),
     steps: Object.fromEntries(
       [...steps.entries()].map(([name, s]) => [
@@ -133,16 +144,4 @@ function ms(ts: Timestamp): number {
   const seconds = ts.seconds as number | { toNumber(): number } | null | undefined;
   const whole = typeof seconds === 'number' ? seconds : (seconds?.toNumber() ?? 0);
   return whole * 1000 + (ts.nanos ?? 0) / 1e6;
-}
-
-/** Activities per workflow (median) in our items' histories: the bare pipeline's length. */
-export async function countActivities(h: Harness, contentIds: string[]): Promise<number> {
-  const profile = await profileArm(
-    h,
-    contentIds.map((id) => contentWorkflowId(id, 1)),
-  );
-  const perWorkflow = Object.entries(profile.steps)
-    .filter(([name]) => name.startsWith('activity '))
-    .reduce((sum, [, step]) => sum + step.perWorkflow, 0);
-  return Math.round(perWorkflow);
 }

@@ -29,16 +29,31 @@ export function hashtagElement(word: string): string {
  * Mentions are never produced from text: `@name` is written `\@name`.
  */
 export function encodeProse(text: string, before = ''): string {
-  const previous = lastCharacter(before);
   let encoded = '';
   let last = 0;
+  for (const tag of findHashtags(text, before)) {
+    encoded += escapeLittleText(text.slice(last, tag.start)) + hashtagElement(tag.tag);
+    last = tag.end;
+  }
+  return encoded + escapeLittleText(text.slice(last));
+}
+
+/**
+ * The `#tags` of a piece of prose, by the one rule every outlet shares: UTF-16 ranges in `text`
+ * (the `#` included) and the tag without its `#`. `before` as for {@link encodeProse}.
+ */
+export function findHashtags(
+  text: string,
+  before = '',
+): { start: number; end: number; tag: string }[] {
+  const previous = lastCharacter(before);
+  const found: { start: number; end: number; tag: string }[] = [];
   for (const match of (previous + text).matchAll(HASHTAG)) {
     const start = match.index - previous.length;
     if (start < 0) continue;
-    encoded += escapeLittleText(text.slice(last, start)) + hashtagElement(match[1] ?? '');
-    last = start + match[0].length;
+    found.push({ start, end: start + match[0].length, tag: match[1] ?? '' });
   }
-  return encoded + escapeLittleText(text.slice(last));
+  return found;
 }
 
 /** The last code point, so an astral letter before a `#` is not split into a lone surrogate. */

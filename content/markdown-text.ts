@@ -22,6 +22,12 @@ import { lastCharacter } from './little-text';
 export interface TextWriter {
   prose(text: string, before: string): string;
   literal(text: string): string;
+  /**
+   * A link to a web or mail address, for outlets that carry links beside the text (Bluesky's
+   * facets): `text` is the link's visible words (the address itself for a bare URL). Without
+   * it, or when it returns undefined, a link is written `text (url)`.
+   */
+  link?(text: string, url: string): string | undefined;
 }
 
 const parser = unified().use(remarkParse).use(remarkGfm);
@@ -169,6 +175,8 @@ class Renderer {
     // Only web and mail links are worth carrying into a post; `javascript:`, `data:` and the like
     // are dropped, keeping the link's words.
     if (url === '' || !isSafeLinkTarget(url)) return this.inline(children, before);
+    const carried = this.writer.link?.(text === '' ? url : text, url);
+    if (carried !== undefined) return carried;
     if (text === '' || text === url || text === url.replace(/^(?:https?:\/\/|mailto:)/i, '')) {
       // Autolinks and bare URLs: the URL once, and a `#fragment` in it is not a hashtag.
       return this.writer.literal(text === '' ? url : text);

@@ -3,7 +3,7 @@ import { OUTLET_LIMITS, type Outlet, type RenderedContent } from '../contracts/c
 import type { Issue } from '../contracts/issues';
 import { countOutletLength, encodeProse, escapeLittleText } from './little-text';
 import { markdownComplexityIssue } from './markdown-guard';
-import { markdownToText } from './markdown-text';
+import { markdownToText, type TextWriter } from './markdown-text';
 import {
   findEncodingIssues,
   normalizeNewlines,
@@ -17,7 +17,7 @@ export type RenderResult =
   { ok: true; rendered: RenderedContent; warnings: Issue[] } | { ok: false; issues: Issue[] };
 
 /** Markdown longer than this many times the outlet limit is refused before parsing. */
-const MAX_MARKDOWN_FACTOR = 4;
+export const MAX_MARKDOWN_FACTOR = 4;
 
 // Removed when sanitizing: C0 controls except tab and newline, DEL and C1 controls; zero-width
 // space, word joiner and invisible operators, BOM / zero-width no-break space, Mongolian vowel
@@ -46,7 +46,10 @@ export function renderForOutlet(body: string, options: RenderOptions): RenderRes
   let encoded: string;
   const warnings: Issue[] = [];
   if (options.sanitize) {
-    const rendered = renderMarkdown(source, limit);
+    const rendered = renderMarkdownGuarded(source, limit * MAX_MARKDOWN_FACTOR, {
+      prose: (text, before) => encodeProse(clean(text), before),
+      literal: (text) => escapeLittleText(clean(text)),
+    });
     if (!rendered.ok) return rendered;
     encoded = tidy(rendered.text);
   } else {
@@ -99,11 +102,15 @@ export function invisibleCharacterWarning(text: string): Issue | undefined {
   };
 }
 
-function renderMarkdown(
+/**
+ * Renders Markdown with an outlet's writer, refusing bodies over `maxSource` characters and
+ * bodies too deeply nested, as issues rather than crashes.
+ */
+export function renderMarkdownGuarded(
   markdown: string,
-  limit: number,
+  maxSource: number,
+  writer: TextWriter,
 ): { ok: true; text: string } | { ok: false; issues: Issue[] } {
-  const maxSource = limit * MAX_MARKDOWN_FACTOR;
   if (markdown.length > maxSource) {
     return fail(
       'BODY_TOO_LARGE',
@@ -113,13 +120,7 @@ function renderMarkdown(
   const complexity = markdownComplexityIssue(markdown);
   if (complexity !== undefined) return { ok: false, issues: [complexity] };
   try {
-    return {
-      ok: true,
-      text: markdownToText(markdown, {
-        prose: (text, before) => encodeProse(clean(text), before),
-        literal: (text) => escapeLittleText(clean(text)),
-      }),
-    };
+    return { ok: true, text: markdownToText(markdown, writer) };
   } catch (error) {
     // Deep nesting the guard did not foresee ends in a stack overflow: an answer, not a crash.
     if (!(error instanceof RangeError)) throw error;
@@ -138,7 +139,7 @@ function normalizeEncoded(encoded: string): string {
 }
 
 /** Sanitizing clean-up of one piece of text, before it is encoded. */
-function clean(text: string): string {
+export function clean(text: string): string {
   return replaceLoneSurrogates(text)
     .replace(/\t/g, ' ')
     .replace(/[\u2028\u2029]/g, '\n')
@@ -147,7 +148,7 @@ function clean(text: string): string {
 }
 
 /** No trailing whitespace, at most one blank line in a row, no blank lines at either end. */
-function tidy(text: string): string {
+export function tidy(text: string): string {
   return text
     .split('\n')
     .map((line) => line.trimEnd())

@@ -1,13 +1,31 @@
 import { z } from 'zod';
-import { IssueSchema, MAX_INT4, MAX_INT8, storableText } from './issues';
-import { PublishStatusSchema, HALT_REASONS } from './workflow';
+import { IssueSchema, MAX_INT4, storableText } from './issues';
+import { HALT_REASONS, PUBLISH_STATUSES } from './workflow';
 
 // Request and response shapes of the REST API, defined once: the routes validate with them,
 // /openapi.json is generated from them, and the typed client and the MCP server reuse them.
 
+export const PublishStatusSchema = z.enum(PUBLISH_STATUSES);
+
 export const ROLES = ['integration', 'editor', 'operator'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
+
+/**
+ * Audit subjects about the system rather than one item, read by operators only (`/v1/audit`).
+ * Content ids may not take these names, so `/v1/content/:id/audit` can never reach them. A new
+ * operator-only subject must be named here.
+ */
+export const OPERATOR_AUDIT_SUBJECTS = ['kill-switch', 'linkedin'] as const;
+/** Prefixes of per-account operator subjects (`li-member-…` LinkedIn accounts, `api-key:…`). */
+export const OPERATOR_AUDIT_PREFIXES = ['li-member-', 'api-key:'] as const;
+
+export function isOperatorAuditSubject(subject: string): boolean {
+  return (
+    (OPERATOR_AUDIT_SUBJECTS as readonly string[]).includes(subject) ||
+    OPERATOR_AUDIT_PREFIXES.some((p) => subject.startsWith(p))
+  );
+}
 
 export const ContentIdSchema = z
   .string()
@@ -15,8 +33,15 @@ export const ContentIdSchema = z
     /^[a-z0-9][a-z0-9-]{0,127}$/,
     'lowercase letters, digits and `-`, 1–128 characters, starting with a letter or digit',
   )
-  .describe('Content id chosen by the submitter')
+  .refine((id) => !isOperatorAuditSubject(id), {
+    message: `is reserved (${[...OPERATOR_AUDIT_SUBJECTS, ...OPERATOR_AUDIT_PREFIXES.map((p) => `${p}…`)].join(', ')})`,
+  })
+  .describe(
+    `Content id chosen by the submitter; not ${OPERATOR_AUDIT_SUBJECTS.join(' or ')}, nor starting with ${OPERATOR_AUDIT_PREFIXES.join(' or ')}`,
+  )
   .meta({ example: 'spring-launch' });
+
+export const WhoAmISchema = z.object({ name: z.string(), role: RoleSchema }).meta({ id: 'WhoAmI' });
 
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hex digest');
 const Instant = z.iso.datetime({ offset: true });
@@ -130,10 +155,44 @@ export const ContentSummarySchema = z.object({
   createdAt: Instant,
 });
 
+const CURSOR_MESSAGE = 'must be a `nextCursor` this API returned';
+
+/**
+ * Where a content list resumes: `{createdAt in ms}.{version}.{id}` of the last item shown. Any
+ * text of this shape is a valid place to resume from, so the pattern in /openapi.json is the
+ * whole rule and every list route refuses a bad cursor the same way (422 on `cursor`).
+ */
+export const ContentCursorSchema = z
+  .string()
+  .regex(/^\d{1,15}\.\d{1,9}\.[a-z0-9][a-z0-9-]{0,127}$/, CURSOR_MESSAGE)
+  .describe('`nextCursor` from the previous page');
+
+export interface ContentPosition {
+  createdAt: Date;
+  version: number;
+  id: string;
+}
+
+export function encodeContentCursor(p: ContentPosition): string {
+  return `${p.createdAt.getTime()}.${p.version}.${p.id}`;
+}
+
+/** The position in a cursor that passed ContentCursorSchema. */
+export function decodeContentCursor(cursor: string): ContentPosition {
+  const [ms, version, id] = cursor.split('.') as [string, string, string];
+  return { createdAt: new Date(Number(ms)), version: Number(version), id };
+}
+
+/** An audit page resumes below the last entry's id; 18 digits stay inside Postgres bigint. */
+export const AuditCursorSchema = z
+  .string()
+  .regex(/^\d{1,18}$/, CURSOR_MESSAGE)
+  .describe('`nextCursor` from the previous page');
+
 export const ListQuerySchema = z.object({
   status: PublishStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional().describe('`nextCursor` from the previous page'),
+  cursor: ContentCursorSchema.optional(),
 });
 
 export const ContentListSchema = z
@@ -185,8 +244,14 @@ export const VersionQuerySchema = z.object({
 export const IdParamsSchema = z.object({ id: ContentIdSchema });
 
 export const ApproveBodySchema = z
-  .object({ note: storableText(2000).optional(), contentHash: Sha256Hex.optional() })
+  .object({
+    note: storableText(2000).optional(),
+    contentHash: Sha256Hex.describe(
+      'The hash the preview showed: the approval binds to exactly that text (409 if it changed)',
+    ),
+  })
   .strict();
+export const HaltBodySchema = z.object({ reason: storableText(500).trim().min(1) }).strict();
 export const RejectBodySchema = z.object({ reason: storableText(2000).trim().min(1) }).strict();
 export const RescheduleBodySchema = z
   .object({
@@ -218,23 +283,22 @@ export const KillSwitchChangeSchema = KillSwitchSchema.extend({
     .int()
     .describe('Open items told at once; the rest learn before their outlet call'),
 }).meta({ id: 'KillSwitchChange' });
-export const KillSwitchBodySchema = z
-  .object({ engaged: z.boolean(), reason: storableText(500).trim().min(1).optional() })
-  .strict()
-  .refine((b) => !b.engaged || b.reason !== undefined, {
-    message: 'a reason is required to engage',
-    path: ['reason'],
-  });
+const KillSwitchReason = storableText(500).trim().min(1);
+// Two shapes rather than a refinement, so that /openapi.json states the rule too.
+export const KillSwitchBodySchema = z.discriminatedUnion('engaged', [
+  z
+    .object({
+      engaged: z.literal(true),
+      reason: KillSwitchReason.describe('Why: required to engage, shown to every editor'),
+    })
+    .strict(),
+  z.object({ engaged: z.literal(false), reason: KillSwitchReason.optional() }).strict(),
+]);
 
 export const AuditQuerySchema = z.object({
   subject: storableText(200).min(1),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z
-    .string()
-    .refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_INT8, {
-      message: 'must be a `nextCursor` this API returned',
-    })
-    .optional(),
+  cursor: AuditCursorSchema.optional(),
 });
 export const AuditEntrySchema = z.object({
   id: z.string(),

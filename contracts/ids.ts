@@ -9,3 +9,8 @@ export function contentWorkflowId(contentId: string, version: number): string {
 export function publicationKey(workflowId: string, outlet: string): string {
   return `${workflowId}:${outlet}`;
 }
+
+/** The engagement follow-up of one publication; started at most once per content workflow. */
+export function engagementWorkflowId(contentWorkflowId: string, outlet: string): string {
+  return `${contentWorkflowId}:engagement:${outlet}`;
+}

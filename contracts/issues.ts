@@ -32,9 +32,13 @@ export const MAX_INT8 = 9_223_372_036_854_775_807n;
  * refuses it) and no lone surrogate (stored as U+FFFD, so an audit hash would no longer match).
  */
 export function storableText(max: number) {
-  return z
-    .string()
-    .max(max)
-    .refine((v) => !v.includes('\u0000'), { message: 'must not contain NUL (U+0000)' })
-    .refine((v) => v.isWellFormed(), { message: 'must not contain a lone surrogate' });
+  return (
+    z
+      .string()
+      .max(max)
+      // A pattern rather than a refinement, so that /openapi.json states the rule too.
+      // eslint-disable-next-line no-control-regex -- NUL is exactly the character refused
+      .regex(/^[^\u0000]*$/, 'must not contain NUL (U+0000)')
+      .refine((v) => v.isWellFormed(), { message: 'must not contain a lone surrogate' })
+  );
 }

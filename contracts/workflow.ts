@@ -1,7 +1,8 @@
-import { z } from 'zod';
-import { storableText } from './issues';
+import type { DecisionAction, SignedDecision } from './decisions';
 
-// Imported by workflow code: zod and types only, no I/O.
+// Imported by workflow code: types and plain constants only — no zod, no I/O. The API parses its
+// inputs with the zod schemas in contracts/api.ts; the workflow checks what reaches it with the
+// small functions in workflows/content/inputs.ts.
 
 export const PUBLISH_STATUSES = [
   'validating',
@@ -15,8 +16,7 @@ export const PUBLISH_STATUSES = [
   'failed',
   'halted',
 ] as const;
-export const PublishStatusSchema = z.enum(PUBLISH_STATUSES);
-export type PublishStatus = z.infer<typeof PublishStatusSchema>;
+export type PublishStatus = (typeof PUBLISH_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly PublishStatus[] = [
   'draft',
@@ -32,48 +32,17 @@ export const HALT_REASONS = [
   'item_halt',
   'reauth_required',
   'outcome_unknown',
+  'linkedin_version',
 ] as const;
 export type HaltReason = (typeof HALT_REASONS)[number];
 
-const isoInstant = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
-const actor = storableText(200).min(1);
-
-export const ContentWorkflowInputSchema = z.object({
-  contentId: z.string(),
-  version: z.number().int().positive(),
-  submittedBy: actor,
-});
-export type ContentWorkflowInput = z.infer<typeof ContentWorkflowInputSchema>;
-
-export const ApproveInputSchema = z.object({
-  actor,
-  note: storableText(2000).optional(),
-  /** The content hash the editor saw (the preview shows it); refused when no longer current. */
-  contentHash: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/)
-    .optional(),
-});
-export type ApproveInput = z.infer<typeof ApproveInputSchema>;
-
-export const RejectInputSchema = z.object({ actor, reason: storableText(2000).min(1) });
-export type RejectInput = z.infer<typeof RejectInputSchema>;
-
-export const RescheduleInputSchema = z.object({ actor, scheduledAt: isoInstant });
-export type RescheduleInput = z.infer<typeof RescheduleInputSchema>;
-
-export const HaltInputSchema = z.object({ actor, reason: storableText(500).min(1) });
-export type HaltInput = z.infer<typeof HaltInputSchema>;
-
-export const ReleaseInputSchema = z.object({ actor });
-export type ReleaseInput = z.infer<typeof ReleaseInputSchema>;
-
-export const GlobalSwitchInputSchema = z.object({
-  engaged: z.boolean(),
-  reason: z.string().nullable(),
-  actor,
-});
-export type GlobalSwitchInput = z.infer<typeof GlobalSwitchInputSchema>;
+/** What the API starts a workflow with: ids only; the content itself is read from its row. */
+export interface ContentWorkflowInput {
+  contentId: string;
+  version: number;
+  /** Who submitted (display only; the audit entry the API wrote names them). */
+  submittedBy: string;
+}
 
 export interface ApprovalRecord {
   decision: 'approved' | 'rejected';
@@ -150,6 +119,31 @@ export interface TransitionInput extends ContentRef {
   lastError: string | null;
 }
 
+/** What the validate activity needs; `record` (new runs) makes it record the outcome too. */
+export interface ValidateInput extends ContentRef {
+  /** The caller's workflow id: the row must name it, so a run started by hand cannot borrow it. */
+  workflowId?: string;
+  record?: { runId: string; seq: number };
+}
+
+/** A signed decision to check, and the status change it makes once it is believed. */
+export interface VerifyDecisionInput extends ContentRef {
+  workflowId: string;
+  runId: string;
+  seq: number;
+  decision: SignedDecision;
+  /** What the workflow expects the claim to say; anything else is refused. */
+  expected: { action: DecisionAction; contentHash: string | null };
+  /** The status change to record with the decision, in the same transaction. */
+  transition: { from: PublishStatus; to: PublishStatus } | null;
+  /** For an approval: the time it will publish, to warn about tokens that die before it. */
+  scheduledAt: string | null;
+}
+
+export type VerifyDecisionResult =
+  | { ok: true; warnings: string[]; globalSwitch: { engaged: boolean; reason: string | null } }
+  | { ok: false; reason: string };
+
 export interface DecisionInput extends ContentRef {
   requestId: string;
   decision: 'approved' | 'rejected';
@@ -166,6 +160,18 @@ export interface PublishInput extends ContentRef {
   call: number;
   /** An operator released an `outcome_unknown` item: re-sending is allowed even past the window. */
   resendAuthorized?: boolean;
+  /**
+   * New runs: the activity records `publishing` with its first write and `published` with the
+   * confirmation (when `final`, the item's last outlet), and starts the engagement follow-up.
+   */
+  record?: {
+    runId: string;
+    /** The status the item leaves for `publishing`. */
+    from: PublishStatus;
+    publishingSeq: number;
+    publishedSeq: number;
+    final: boolean;
+  };
 }
 
 export type PublishResolution = 'created' | 'already_recorded' | 'adopted_duplicate' | 'read_back';
@@ -178,7 +184,11 @@ export type PublishResult =
       resolution: PublishResolution;
       publishedAt: string;
     }
-  | { kind: 'halted'; reason: 'kill_switch' | 'reauth_required'; message: string }
+  | {
+      kind: 'halted';
+      reason: 'kill_switch' | 'reauth_required' | 'linkedin_version';
+      message: string;
+    }
   | { kind: 'rate_limited'; retryAfterMs: number | null; message: string }
   | { kind: 'unresolved'; message: string };
 
@@ -193,9 +203,15 @@ export const FailureType = {
   TooLong: 'TOO_LONG',
   VersionInactive: 'LINKEDIN_VERSION_INACTIVE',
   Rejected: 'LINKEDIN_REJECTED',
+  BlueskyRejected: 'BLUESKY_REJECTED',
   ServerError: 'LINKEDIN_5XX',
   OutletDisabled: 'OUTLET_DISABLED',
   AccountMissing: 'ACCOUNT_NOT_CONNECTED',
+  /** A decision whose signature or claim the worker could not verify. */
+  Unverified: 'UNVERIFIED_DECISION',
+  InvalidState: 'INVALID_STATE',
+  InvalidInput: 'INVALID_INPUT',
+  StaleContentHash: 'STALE_CONTENT_HASH',
 } as const;
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
 
@@ -208,6 +224,7 @@ export const PERMANENT_FAILURES: readonly string[] = [
   FailureType.TooLong,
   FailureType.VersionInactive,
   FailureType.Rejected,
+  FailureType.BlueskyRejected,
   FailureType.OutletDisabled,
   FailureType.AccountMissing,
 ];

@@ -1,3 +1,4 @@
+import { isIP, isIPv4 } from 'node:net';
 import { z } from 'zod';
 
 const base64Key = z
@@ -8,7 +9,8 @@ const base64Key = z
 
 const keyId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 letters, digits, `_` or `-`');
 
-const oldKeys = z
+/** `id:base64,…` — a keyring of 32-byte keys (old token keys, public verification keys). */
+const keyList = z
   .string()
   .optional()
   .transform((value, ctx) => {
@@ -33,6 +35,32 @@ const oldKeys = z
     return keys;
   });
 
+// proxy-addr's forms (what Fastify's trustProxy takes): an address, a CIDR, or a named range.
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustedProxies = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const entries = (value ?? '')
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
+    for (const entry of entries) {
+      const [address = '', bits, ...rest] = entry.split('/');
+      const okBits =
+        bits === undefined ||
+        (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIPv4(address) ? 32 : 128));
+      if (!(PROXY_KEYWORDS.has(entry) || (isIP(address) !== 0 && okBits && rest.length === 0))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must list addresses, CIDRs or loopback/linklocal/uniquelocal; not \`${entry.slice(0, 60)}\``,
+        });
+        return z.NEVER;
+      }
+    }
+    return entries;
+  });
+
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 
 /** Every setting Stargue reads, each with why it exists. Parsed once at start-up. */
@@ -55,14 +83,63 @@ export const ConfigSchema = z.object({
     .describe('Connect to Temporal over TLS'),
   API_HOST: z.string().min(1).default('127.0.0.1').describe('Interface the REST API listens on'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('REST API port'),
+  API_KEY_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(5)
+    .describe('How long the API remembers a key lookup; a revoked key works at most this long'),
+  TRUST_PROXY: trustedProxies.describe(
+    'Proxies in front of the API whose X-Forwarded-For/-Proto are believed: addresses, CIDRs or loopback/linklocal/uniquelocal, comma-separated; none when unset',
+  ),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1200)
+    .describe('Requests per minute per client address on one API instance before 429'),
+  AUTH_FAILURES_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe(
+      'Failed authentications per minute per client address before every authenticated route answers 429',
+    ),
+  METRICS_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe("Interface the API's Prometheus listener binds to"),
+  METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe(
+      "Port of the API's Prometheus /metrics, apart from the public API port; off when unset",
+    ),
   TOKEN_ENCRYPTION_KEY: base64Key.describe(
     'Current key sealing OAuth tokens at rest: base64 of 32 bytes',
   ),
   TOKEN_ENCRYPTION_KEY_ID: keyId
     .default('k1')
     .describe('Id stored beside every ciphertext sealed with the current key'),
-  TOKEN_ENCRYPTION_OLD_KEYS: oldKeys.describe(
+  TOKEN_ENCRYPTION_OLD_KEYS: keyList.describe(
     'Older keys still able to open tokens during a rotation: `id:base64,…`',
+  ),
+  APPROVAL_SIGNING_KEY: base64Key
+    .optional()
+    .describe(
+      'API only: ed25519 seed (base64 of 32 bytes) that signs every decision the API sends to a workflow',
+    ),
+  APPROVAL_SIGNING_KEY_ID: keyId
+    .default('a1')
+    .describe('Id of APPROVAL_SIGNING_KEY, sent with each signature'),
+  APPROVAL_VERIFY_KEYS: keyList.describe(
+    'Worker only: public keys (`id:base64,…`) whose signatures on decisions the worker accepts',
   ),
   LINKEDIN_API_BASE: httpUrl.default('https://api.linkedin.com').describe('LinkedIn API base URL'),
   LINKEDIN_OAUTH_BASE: httpUrl
@@ -81,6 +158,34 @@ export const ConfigSchema = z.object({
     .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')
     .optional()
     .describe("Where the worker serves the Temporal SDK's Prometheus metrics; off when unset"),
+  AUDIT_SIGNING_KEY: base64Key
+    .optional()
+    .describe(
+      'ed25519 seed (base64 of 32 bytes) the worker signs audit seals with; sealing is off when unset',
+    ),
+  AUDIT_SIGNING_KEY_ID: keyId
+    .default('a1')
+    .describe('Id stored beside every audit seal signed with AUDIT_SIGNING_KEY'),
+  AUDIT_VERIFY_KEYS: keyList.describe(
+    'Public keys audit:verify accepts on seals, current and retired: `id:base64,…`',
+  ),
+  AUDIT_SEAL_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(2_000)
+    .describe('How often the worker seals the audit rows written since the last seal'),
+  AUDIT_CHECKPOINT_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Where audit:verify keeps its checkpoint, outside the database'),
+  AUDIT_CHECKPOINT_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('HMAC key signing the audit:verify checkpoint file'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -122,11 +227,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
   const input = Object.fromEntries(
-    Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+    Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
   );
-  const parsed = ConfigSchema.safeParse(input);
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => {
       const key = String(i.path[0] ?? 'config');
@@ -136,12 +241,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  if (
-    parsed.data.TOKEN_ENCRYPTION_OLD_KEYS.some((k) => k.id === parsed.data.TOKEN_ENCRYPTION_KEY_ID)
-  ) {
+  return parsed.data;
+}
+
+/** Only the named keys, for a command that needs no more (e.g. `npm run audit:verify`). */
+export function loadConfigKeys<K extends keyof typeof ConfigSchema.shape>(
+  keys: readonly K[],
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<Pick<Config, K>> {
+  const schema = z.object(Object.fromEntries(keys.map((k) => [k, ConfigSchema.shape[k]])));
+  return Object.freeze(parseEnv(schema, env)) as unknown as Readonly<Pick<Config, K>>;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = parseEnv(ConfigSchema, env);
+  if (config.TOKEN_ENCRYPTION_OLD_KEYS.some((k) => k.id === config.TOKEN_ENCRYPTION_KEY_ID)) {
     throw new ConfigError(
       'Invalid configuration: TOKEN_ENCRYPTION_OLD_KEYS must not repeat TOKEN_ENCRYPTION_KEY_ID',
     );
   }
-  return Object.freeze(parsed.data);
+  return Object.freeze(config);
 }

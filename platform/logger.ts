@@ -25,31 +25,87 @@ const SENSITIVE_KEYS = new Set(
     'client_secret',
     'secret',
     'password',
+    'passwd',
     'oauthcode',
     'oauthstate',
     'email',
     'plaintext',
+    'csrf',
+    'csrftoken',
+    'csrf_token',
+    'x-csrf-token',
+    'session',
+    'sessionid',
+    'session_id',
+    'stargue_session',
   ].map((k) => k.toLowerCase()),
 );
 
-// Secrets that travel inside strings: URLs with OAuth parameters, bearer headers, emails.
-const STRING_PATTERNS: [RegExp, string][] = [
-  [/((?:^|[?&#\s"'])(?:code|state)=)[^&#\s"']+/gi, '$1[Redacted]'],
+/**
+ * Secrets that travel inside strings. Every pattern runs in time linear in its input, also on
+ * hostile text (test/platform/logger.test.ts runs each on 32 KiB of it): each one starts with a
+ * literal or a lookbehind, so a long run of letters is scanned from one place only, never from
+ * each of its characters.
+ */
+export const REDACTION_PATTERNS: readonly { name: string; pattern: RegExp; replacement: string }[] =
   [
-    /\b((?:access_token|refresh_token|client_secret|id_token)["']?\s*[=:]\s*["']?)[^&#\s"',}]+/gi,
-    '$1[Redacted]',
-  ],
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [Redacted]'],
-  [/\bstg_[A-Za-z0-9_-]{16,}/g, '[Redacted]'],
-  [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]'],
-];
+    {
+      name: 'OAuth and session parameters',
+      pattern:
+        /((?:^|[?&#;\s"'])(?:code|state|csrf|csrf_token|session|sid|stargue_session)=)[^&#;\s"']+/gi,
+      replacement: '$1[Redacted]',
+    },
+    {
+      name: 'named secrets (key=value, key: value, "key":"value")',
+      pattern:
+        /\b((?:access_token|refresh_token|client_secret|id_token|password|passwd|api_?key|csrf_?token|x-csrf-token|session_?id)["']?\s*[=:]\s*["']?)[^&#\s"',;}]+/gi,
+      replacement: '$1[Redacted]',
+    },
+    {
+      name: 'Authorization header values',
+      pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi,
+      replacement: '$1 [Redacted]',
+    },
+    { name: 'Stargue API keys', pattern: /\bstg_[A-Za-z0-9_-]{16,}/g, replacement: '[Redacted]' },
+    {
+      // postgres://user:password@host: the password, up to the last `@` of the authority.
+      name: 'passwords in URLs',
+      pattern: /(:\/\/[^\s:/?#@]{0,256}:)[^\s/?#]{1,512}@/g,
+      replacement: '$1[Redacted]@',
+    },
+    {
+      name: 'e-mail addresses',
+      pattern:
+        /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
+      replacement: '[email]',
+    },
+  ];
 
 const REDACTED = '[Redacted]';
 const MAX_DEPTH = 8;
+/** Longest string written as it is; longer ones are cut before any pattern sees them. */
+export const MAX_LOGGED_STRING = 8 * 1024;
+/** Longest request URL written to the access log. */
+export const MAX_LOGGED_URL = 2 * 1024;
+// Characters a secret token may be made of: a cut steps back over them so that no half token,
+// which no pattern would recognise any more, is left at the edge.
+const TOKEN_CHAR = /[^\s&?#=:;,"'<>()[\]{}|\\]/;
 
-export function scrubString(value: string): string {
-  let out = value;
-  for (const [pattern, replacement] of STRING_PATTERNS) out = out.replace(pattern, replacement);
+/** `value` cut to at most `max` characters at a token boundary, with how much was cut. */
+export function cut(value: string, max: number): string {
+  if (value.length <= max) return value;
+  let end = max;
+  if (TOKEN_CHAR.test(value[end] ?? ' ')) {
+    while (end > 0 && TOKEN_CHAR.test(value[end - 1] as string)) end--;
+  }
+  return `${value.slice(0, end)}…[cut ${value.length - end} chars]`;
+}
+
+export function scrubString(value: string, max = MAX_LOGGED_STRING): string {
+  let out = cut(value, max);
+  for (const { pattern, replacement } of REDACTION_PATTERNS) {
+    out = out.replace(pattern, replacement);
+  }
   return out;
 }
 
@@ -67,7 +123,7 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
       : (value as Record<string, unknown>);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(source)) {
-    out[k] =
+    out[cut(k, 256)] =
       SENSITIVE_KEYS.has(k.toLowerCase()) && v != null ? REDACTED : redact(v, depth + 1, seen);
   }
   return out;
@@ -91,7 +147,7 @@ function shapeHttp(object: Record<string, unknown>): Record<string, unknown> {
       ? {
           req: {
             method: req.method,
-            url: req.url,
+            url: typeof req.url === 'string' ? cut(req.url, MAX_LOGGED_URL) : req.url,
             host: req.hostname ?? req.host,
             remoteAddress: req.ip,
           },

@@ -13,7 +13,8 @@ import { prepareContent } from '../content';
 import { appendAudit } from '../platform/audit';
 import type { Prisma } from '../platform/db/client';
 import { isUniqueViolation } from '../platform/db/errors';
-import { contentWorkflow, statusQuery } from '../workflows/content.workflow';
+import { statusQuery } from '../workflows/content/definitions';
+import type { contentWorkflow } from '../workflows/content/workflow';
 import type { Actor, PublishingDeps } from './deps';
 import { AppError, ErrorCode, notFound } from './errors';
 import { toAppError } from './temporal-errors';
@@ -170,7 +171,7 @@ async function startWorkflow(
     // A deadline so an unreachable Temporal answers 503 in seconds instead of hanging.
     const deadline = Date.now() + (deps.workflowCallTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
     await deps.temporal.withDeadline(deadline, () =>
-      deps.temporal.workflow.start(contentWorkflow, {
+      deps.temporal.workflow.start<typeof contentWorkflow>('contentWorkflow', {
         workflowId: item.workflowId,
         taskQueue: deps.taskQueue,
         args: [{ contentId: item.contentId, version: item.version, submittedBy: actor.name }],

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Signer } from '../platform/crypto/signing';
 import type { Db } from '../platform/db/client';
 import type { Logger } from '../platform/logger';
 
@@ -10,6 +11,8 @@ export interface PublishingDeps {
   log: Logger;
   /** Deadline for calls that wait on a worker (updates, queries). */
   workflowCallTimeoutMs?: number;
+  /** Signs decisions (APPROVAL_SIGNING_KEY); null when the API cannot make any. */
+  signer: Signer | null;
 }
 
 /** Who is acting: an API key's name and role, recorded in the audit log. */
@@ -19,4 +22,6 @@ export interface Actor {
   keyId: string;
   /** How the call came in (`POST /v1/content`, `mcp`), recorded in the audit log. */
   channel?: string;
+  /** The request's id: signed into decisions and used as their Update id (one effect each). */
+  requestId?: string;
 }

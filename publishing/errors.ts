@@ -14,6 +14,8 @@ export const ErrorCode = {
   BadRequest: 'BAD_REQUEST',
   OAuthFailed: 'OAUTH_FAILED',
   NotConfigured: 'NOT_CONFIGURED',
+  /** The worker refused the API's own signature: the two are configured with different keys. */
+  DecisionUnverified: 'DECISION_UNVERIFIED',
 } as const;
 export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -31,6 +33,7 @@ const STATUS: Record<ErrorCodeName, number> = {
   BAD_REQUEST: 400,
   OAUTH_FAILED: 400,
   NOT_CONFIGURED: 503,
+  DECISION_UNVERIFIED: 503,
 };
 
 /** An error meant for the caller: a stable code, a plain message, and the HTTP status it maps to. */

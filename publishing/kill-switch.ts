@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { KillSwitchSchema } from '../contracts/api';
 import { appendAudit } from '../platform/audit';
-import { globalSwitchSignal } from '../workflows/content.workflow';
+import { globalSwitchSignal, type GlobalSwitchMessage } from '../workflows/content/definitions';
+import { globalReleaseProof } from './decisions';
 import type { Actor, PublishingDeps } from './deps';
 import { toAppError } from './temporal-errors';
 
@@ -46,10 +47,13 @@ export async function setKillSwitch(
       reason: body.reason ?? null,
       details: { role: actor.role, channel: actor.channel },
     });
+    // Engaging is believed at once; a release carries the API's signed claim (items also
+    // re-read this row before believing it).
     const signalled = await signalOpenItems(deps, {
       engaged: body.engaged,
       reason,
       actor: actor.name,
+      ...(body.engaged ? {} : { proof: globalReleaseProof(deps, actor) }),
     });
     return {
       engaged: row.engaged,
@@ -63,10 +67,7 @@ export async function setKillSwitch(
   }
 }
 
-async function signalOpenItems(
-  deps: PublishingDeps,
-  input: { engaged: boolean; reason: string | null; actor: string },
-): Promise<number> {
+async function signalOpenItems(deps: PublishingDeps, input: GlobalSwitchMessage): Promise<number> {
   const query = `WorkflowType = 'contentWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${deps.taskQueue}'`;
   const pending = new Set<Promise<void>>();
   let signalled = 0;

@@ -4,7 +4,7 @@ import { saveAccount } from '../outlets/linkedin/accounts';
 import { usableKeyOwner } from '../platform/api-keys';
 import { appendAudit } from '../platform/audit';
 import type { Vault } from '../platform/crypto/vault';
-import { accountReconnectedSignal } from '../workflows/content.workflow';
+import { accountReconnectedSignal } from '../workflows/content/definitions';
 import type { Actor, PublishingDeps } from './deps';
 import { AppError, ErrorCode } from './errors';
 import { toAppError } from './temporal-errors';

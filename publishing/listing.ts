@@ -1,51 +1,28 @@
 import type { z } from 'zod';
-import type {
-  AuditPageSchema,
-  ContentListSchema,
-  LinkedInStatusSchema,
-  PreviewSchema,
-  SourceSchema,
+import {
+  decodeContentCursor,
+  encodeContentCursor,
+  type AuditPageSchema,
+  type ContentListSchema,
+  type LinkedInStatusSchema,
+  type PreviewSchema,
+  type SourceSchema,
 } from '../contracts/api';
 import type { Issue } from '../contracts/issues';
 import type { PublishStatus } from '../contracts/workflow';
 import { prepareContent } from '../content';
+import { rowDigest } from '../platform/audit-digest';
 import type { PublishingDeps } from './deps';
-import { AppError, ErrorCode, notFound } from './errors';
+import { notFound } from './errors';
 import { toAppError } from './temporal-errors';
-
-interface Cursor {
-  t: string;
-  id: string;
-  v: number;
-}
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(raw: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (
-      typeof c.t === 'string' &&
-      !Number.isNaN(Date.parse(c.t)) &&
-      typeof c.id === 'string' &&
-      Number.isInteger(c.v)
-    ) {
-      return c as Cursor;
-    }
-  } catch {
-    // fall through
-  }
-  throw new AppError(ErrorCode.BadRequest, 'cursor is not one this API returned');
-}
 
 /** Newest first; the cursor is the last row's (created_at, id, version), so pages never overlap. */
 export async function listContent(
   deps: PublishingDeps,
   query: { status?: PublishStatus | undefined; limit: number; cursor?: string | undefined },
 ): Promise<z.infer<typeof ContentListSchema>> {
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  // The route's schema (ContentCursorSchema) has already refused a cursor of any other shape.
+  const after = query.cursor ? decodeContentCursor(query.cursor) : null;
   try {
     const rows = await deps.db.content.findMany({
       where: {
@@ -53,9 +30,9 @@ export async function listContent(
         ...(after
           ? {
               OR: [
-                { createdAt: { lt: new Date(after.t) } },
-                { createdAt: new Date(after.t), contentId: { gt: after.id } },
-                { createdAt: new Date(after.t), contentId: after.id, version: { lt: after.v } },
+                { createdAt: { lt: after.createdAt } },
+                { createdAt: after.createdAt, contentId: { gt: after.id } },
+                { createdAt: after.createdAt, contentId: after.id, version: { lt: after.version } },
               ],
             }
           : {}),
@@ -79,7 +56,11 @@ export async function listContent(
       })),
       nextCursor:
         rows.length > query.limit && last
-          ? encodeCursor({ t: last.createdAt.toISOString(), id: last.contentId, v: last.version })
+          ? encodeContentCursor({
+              createdAt: last.createdAt,
+              version: last.version,
+              id: last.contentId,
+            })
           : null,
     };
   } catch (err) {
@@ -200,7 +181,8 @@ export async function listAudit(
         toStatus: r.toStatus,
         reason: r.reason,
         details: r.details ?? null,
-        hash: r.hash,
+        // The digest its seal covers (the pre-0004 chain hash stays in the database).
+        hash: rowDigest(r).toString('hex'),
       })),
       nextCursor: rows.length > query.limit ? (page.at(-1)?.id.toString() ?? null) : null,
     };

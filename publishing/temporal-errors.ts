@@ -6,7 +6,8 @@ import {
   isGrpcServiceError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { AppError, ErrorCode } from './errors';
+import { FailureType } from '../contracts/workflow';
+import { AppError, ErrorCode, type ErrorCodeName } from './errors';
 import { isDbUnavailable } from '../platform/db/errors';
 
 // gRPC status codes (grpc/status.h); the client does not re-export the enum.
@@ -17,6 +18,14 @@ const GrpcStatus = {
   RESOURCE_EXHAUSTED: 8,
   UNAVAILABLE: 14,
 } as const;
+
+/** Why a workflow refused an Update (contracts/workflow.ts FailureType) → the API's answer. */
+const UPDATE_FAILURES: Record<string, ErrorCodeName> = {
+  [FailureType.StaleContentHash]: ErrorCode.StaleContentHash,
+  [FailureType.InvalidState]: ErrorCode.InvalidState,
+  [FailureType.InvalidInput]: ErrorCode.Validation,
+  [FailureType.Unverified]: ErrorCode.DecisionUnverified,
+};
 
 const UNAVAILABLE = new Set<number>([
   GrpcStatus.UNAVAILABLE,
@@ -36,9 +45,10 @@ export function mapError(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure) {
-      const code =
-        cause.type === 'STALE_CONTENT_HASH' ? ErrorCode.StaleContentHash : ErrorCode.InvalidState;
-      return new AppError(code, cause.message);
+      return new AppError(
+        UPDATE_FAILURES[cause.type ?? ''] ?? ErrorCode.InvalidState,
+        cause.message,
+      );
     }
     return new AppError(ErrorCode.InvalidState, err.message);
   }

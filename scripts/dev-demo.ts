@@ -70,8 +70,13 @@ export async function submitDemoContent(deps: PublishingDeps): Promise<void> {
     const { result } = await submitContent(deps, DEMO_FEED, { id: item.id, markdown: item.md });
     if (!item.then) continue;
     await waitFor(deps, result.workflowId, 'awaiting_approval');
-    if (item.then === 'approve')
-      await approveContent(deps, DEMO_EDITOR, { id: item.id }, { note: 'demo approval' });
-    else await rejectContent(deps, DEMO_EDITOR, { id: item.id }, { reason: 'demo rejection' });
+    if (item.then === 'approve') {
+      const { contentHash } = await deps.db.content.findUniqueOrThrow({
+        where: { contentId_version: { contentId: item.id, version: result.version } },
+        select: { contentHash: true },
+      });
+      const target = { id: item.id, version: result.version };
+      await approveContent(deps, DEMO_EDITOR, target, { note: 'demo approval', contentHash });
+    } else await rejectContent(deps, DEMO_EDITOR, { id: item.id }, { reason: 'demo rejection' });
   }
 }

@@ -10,8 +10,17 @@ import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { saveAccount } from '../outlets/linkedin/accounts';
 import { createApiKey } from '../platform/api-keys';
-import { loadConfig } from '../platform/config';
-import { vaultFrom } from '../platform/crypto/keyring';
+import { createSealSigner, generateSealKey, sealSignerFrom } from '../platform/audit-keys';
+import { startSealer } from '../platform/audit-sealer';
+import { loadConfig, type Config } from '../platform/config';
+import { decisionSignerFrom, decisionVerifierFrom, vaultFrom } from '../platform/crypto/keyring';
+import {
+  createSigner,
+  createVerifier,
+  generateSigningKey,
+  type Signer,
+  type Verifier,
+} from '../platform/crypto/signing';
 import { createDb } from '../platform/db/client';
 import { migrate } from '../platform/db/migrations';
 import { startEmbeddedPostgres } from '../platform/dev/embedded-postgres';
@@ -26,6 +35,7 @@ import { createLogger } from '../platform/logger';
 import { registerSearchAttributes } from '../platform/temporal';
 import { startLinkedInStandIn } from '../test/standin/linkedin';
 import { createWorker } from '../worker/create-worker';
+import { engagementFollowUps } from '../worker/follow-ups';
 import { outletsFor } from '../worker/outlets';
 import { submitDemoContent } from './dev-demo';
 
@@ -47,6 +57,18 @@ function devKey(): string {
   const file = path.join(dataDir, 'token-encryption.key');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/** The key pair the development worker seals the audit journal with, kept beside the token key. */
+function devAuditKeys(): Record<string, string> {
+  const file = path.join(dataDir, 'audit-signing.key');
+  if (!existsSync(file)) writeFileSync(file, generateSealKey().seed, { mode: 0o600 });
+  const seed = readFileSync(file, 'utf8').trim();
+  return {
+    AUDIT_SIGNING_KEY: seed,
+    AUDIT_SIGNING_KEY_ID: 'dev',
+    AUDIT_VERIFY_KEYS: `dev:${createSealSigner('dev', seed).publicKey}`,
+  };
 }
 
 async function main(): Promise<void> {
@@ -95,6 +117,7 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: temporalAddress,
     API_PORT: String(apiPort),
     TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY ?? devKey(),
+    ...(process.env.AUDIT_SIGNING_KEY ? {} : devAuditKeys()),
   };
   if (!process.env.LINKEDIN_CLIENT_ID) {
     progress('LinkedIn stand-in (no LINKEDIN_CLIENT_ID set)');
@@ -143,6 +166,9 @@ async function main(): Promise<void> {
   }
 
   progress('worker');
+  // The API signs decisions and the worker checks them; here both run in one process, so a
+  // pair made for this run serves unless the environment names one.
+  const decisions = devDecisionKeys(config);
   const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   await registerSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
   const temporal = new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE });
@@ -154,6 +180,8 @@ async function main(): Promise<void> {
     activities: {
       db,
       outlets: outletsFor({ db, vault, log, linkedin, linkedinVersion: config.LINKEDIN_VERSION }),
+      decisionVerifier: decisions.verifier,
+      followUps: engagementFollowUps(temporal, config.TEMPORAL_TASK_QUEUE),
     },
   });
   const workerRun = worker.run();
@@ -162,9 +190,20 @@ async function main(): Promise<void> {
     await workerRun;
     await nativeConnection.close();
   });
+  const signer = sealSignerFrom(config);
+  if (signer) {
+    const sealer = startSealer({ db, signer, log, intervalMs: config.AUDIT_SEAL_INTERVAL_MS });
+    stops.push(() => sealer.stop());
+  }
 
   progress('API');
-  const publishing = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log };
+  const publishing = {
+    db,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    log,
+    signer: decisions.signer,
+  };
   const app = await buildApp({
     log,
     publishing,
@@ -205,6 +244,7 @@ Stargue is running.
   Temporal       ${config.TEMPORAL_ADDRESS}
   Database       ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PGlite in .data/postgres'}
   LinkedIn       ${standInUrl ? `stand-in at ${standInUrl} (ledger: ${standInUrl}/_standin/ledger)` : config.LINKEDIN_API_BASE}
+  Audit seals    ${signer ? `signed with key ${signer.keyId}; audit:verify needs AUDIT_VERIFY_KEYS=${signer.keyId}:${signer.publicKey}` : 'off (AUDIT_SIGNING_KEY unset)'}
 
 API keys (new on every start):
   editor         ${keys.editor}
@@ -223,3 +263,14 @@ main().catch(async (err: unknown) => {
   console.error(`npm run dev failed: ${err instanceof Error ? err.message : String(err)}`);
   await shutdown(1);
 });
+
+function devDecisionKeys(config: Config): { signer: Signer | null; verifier: Verifier | null } {
+  if (config.APPROVAL_SIGNING_KEY) {
+    return { signer: decisionSignerFrom(config), verifier: decisionVerifierFrom(config) };
+  }
+  const key = generateSigningKey();
+  return {
+    signer: createSigner('dev', key.seed),
+    verifier: createVerifier([{ id: 'dev', key: key.publicKey }]),
+  };
+}

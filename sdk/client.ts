@@ -9,6 +9,7 @@ import {
   KillSwitchSchema,
   PreviewSchema,
   SubmitResultSchema,
+  WhoAmISchema,
   type ErrorBody,
 } from '../contracts/api';
 import type { Issue } from '../contracts/issues';
@@ -102,6 +103,8 @@ export function createStargueClient(options: StargueClientOptions) {
   const item = (id: string) => `/v1/content/${encodeURIComponent(id)}`;
 
   return {
+    /** The calling key's name and role. */
+    me: () => call(WhoAmISchema, 'GET', '/v1/me'),
     submit: (input: { id: string; markdown: string }) =>
       call(SubmitResultSchema, 'POST', '/v1/content', input),
     get: (id: string, opts: Version = {}) =>
@@ -110,7 +113,8 @@ export function createStargueClient(options: StargueClientOptions) {
       call(ContentListSchema, 'GET', `/v1/content${q(opts)}`),
     preview: (id: string, opts: Version = {}) =>
       call(PreviewSchema, 'GET', `${item(id)}/preview${q({ version: opts.version })}`),
-    approve: (id: string, body: { note?: string; contentHash?: string } = {}, opts: Version = {}) =>
+    /** `contentHash` is the one `preview` showed: the approval binds to exactly that text. */
+    approve: (id: string, body: { contentHash: string; note?: string }, opts: Version = {}) =>
       call(ActionResultSchema, 'POST', `${item(id)}/approve${q({ version: opts.version })}`, body),
     reject: (id: string, reason: string, opts: Version = {}) =>
       call(ActionResultSchema, 'POST', `${item(id)}/reject${q({ version: opts.version })}`, {
@@ -123,6 +127,12 @@ export function createStargueClient(options: StargueClientOptions) {
       }),
     cancel: (id: string, opts: Version = {}) =>
       call(ActionResultSchema, 'POST', `${item(id)}/cancel${q({ version: opts.version })}`, {}),
+    halt: (id: string, reason: string, opts: Version = {}) =>
+      call(ActionResultSchema, 'POST', `${item(id)}/halt${q({ version: opts.version })}`, {
+        reason,
+      }),
+    release: (id: string, opts: Version = {}) =>
+      call(ActionResultSchema, 'POST', `${item(id)}/release${q({ version: opts.version })}`, {}),
     killSwitch: () => call(KillSwitchSchema, 'GET', '/v1/kill-switch'),
     setKillSwitch: (engaged: boolean, reason?: string) =>
       call(KillSwitchChangeSchema, 'PUT', '/v1/kill-switch', {

@@ -1,3 +1,3 @@
 // What the worker bundles: every workflow, by name.
-export { contentWorkflow } from './content.workflow';
+export { contentWorkflow } from './content/workflow';
 export { engagementWorkflow } from './engagement.workflow';

@@ -8,6 +8,7 @@ import {
   ContentListSchema,
   ContentViewSchema,
   ErrorBodySchema,
+  HaltBodySchema,
   IdParamsSchema,
   ListQuerySchema,
   PreviewSchema,
@@ -22,7 +23,9 @@ import { getContent, submitContent } from '../../publishing/content';
 import {
   approveContent,
   cancelContent,
+  haltContent,
   rejectContent,
+  releaseContent,
   rescheduleContent,
 } from '../../publishing/decisions';
 import type { PublishingDeps } from '../../publishing/deps';
@@ -38,7 +41,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.post(
       '/v1/content',
       {
-        config: { route: 'POST /v1/content' },
         schema: {
           summary: 'Submit a content item (validate, store, start its workflow)',
           tags: ['content'],
@@ -56,7 +58,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content',
       {
-        config: { route: 'GET /v1/content' },
         schema: {
           summary: 'List content items, newest first',
           tags: ['content'],
@@ -71,7 +72,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content/:id',
       {
-        config: { route: 'GET /v1/content/:id' },
         schema: {
           summary: "An item's status, schedule, approvals, publications and kill-switch state",
           tags: ['content'],
@@ -87,7 +87,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content/:id/preview',
       {
-        config: { route: 'GET /v1/content/:id/preview' },
         schema: {
           summary: 'The exact text that would be posted, and the hash to approve it by',
           tags: ['content'],
@@ -103,7 +102,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content/:id/source',
       {
-        config: { route: 'GET /v1/content/:id/source' },
         schema: {
           summary: 'The Markdown as submitted (frontmatter included)',
           tags: ['content'],
@@ -119,7 +117,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/content/:id/audit',
       {
-        config: { route: 'GET /v1/content/:id/audit' },
         schema: {
           summary: "The item's audit trail (every version), newest first",
           tags: ['content'],
@@ -133,7 +130,7 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     );
 
     const action = <B extends z.ZodType>(
-      name: 'approve' | 'reject' | 'reschedule' | 'cancel',
+      name: 'approve' | 'reject' | 'reschedule' | 'cancel' | 'halt' | 'release',
       summary: string,
       body: B | null,
       run: (
@@ -148,7 +145,6 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
       app.post(
         `/v1/content/:id/${name}`,
         {
-          config: { route: `POST /v1/content/:id/${name}` },
           schema: {
             summary,
             tags: ['decisions'],
@@ -165,7 +161,7 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
 
     action(
       'approve',
-      'Approve an item awaiting approval (optionally bound to the previewed hash)',
+      'Approve an item awaiting approval, bound to the content hash its preview showed',
       ApproveBodySchema,
       (r, actor) =>
         approveContent(deps, actor, { id: r.params.id, version: r.query.version }, r.body),
@@ -182,6 +178,18 @@ export function contentRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     );
     action('cancel', 'Cancel an item that has not started publishing', null, (r, actor) =>
       cancelContent(deps, actor, { id: r.params.id, version: r.query.version }),
+    );
+    action(
+      'halt',
+      'Stop one item before its outlet call (operators; the audit names you)',
+      HaltBodySchema,
+      (r, actor) => haltContent(deps, actor, { id: r.params.id, version: r.query.version }, r.body),
+    );
+    action(
+      'release',
+      'Release a halted item; after an unknown outcome, vouch that a re-send is safe (operators)',
+      null,
+      (r, actor) => releaseContent(deps, actor, { id: r.params.id, version: r.query.version }),
     );
   };
 }

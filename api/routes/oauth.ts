@@ -6,7 +6,9 @@ import {
   startLinkedInAuthorization,
   type ConnectDeps,
 } from '../../publishing/linkedin-connect';
+import { AppError, ErrorCode } from '../../publishing/errors';
 import { actorOf } from '../auth';
+import { noteFailedAuthentication } from '../auth-failures';
 
 const CallbackQuerySchema = z.object({
   code: z.string().max(2000).optional(),
@@ -32,7 +34,6 @@ export function oauthRoutes(deps: ConnectDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/oauth/linkedin/authorize',
       {
-        config: { route: 'GET /v1/oauth/linkedin/authorize' },
         schema: {
           summary: 'Start connecting a LinkedIn account (redirects to LinkedIn)',
           tags: ['linkedin'],
@@ -64,10 +65,20 @@ export function oauthRoutes(deps: ConnectDeps): FastifyPluginAsyncZod {
           },
         },
       },
-      async (request) => ({
-        connected: true as const,
-        ...(await completeLinkedInAuthorization(deps, request.query)),
-      }),
+      async (request) => {
+        try {
+          return {
+            connected: true as const,
+            ...(await completeLinkedInAuthorization(deps, request.query)),
+          };
+        } catch (err) {
+          // A refused state is a failed authentication: guessing states costs the caller its quota.
+          if (err instanceof AppError && err.code === ErrorCode.OAuthFailed) {
+            noteFailedAuthentication(request);
+          }
+          throw err;
+        }
+      },
     );
   };
 }

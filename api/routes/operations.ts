@@ -21,7 +21,6 @@ export function operationsRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/kill-switch',
       {
-        config: { route: 'GET /v1/kill-switch' },
         schema: {
           summary: 'The global kill switch',
           tags: ['operations'],
@@ -35,7 +34,6 @@ export function operationsRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.put(
       '/v1/kill-switch',
       {
-        config: { route: 'PUT /v1/kill-switch' },
         schema: {
           summary:
             'Engage or release the global kill switch (halts every item before its outlet call)',
@@ -51,7 +49,6 @@ export function operationsRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/audit',
       {
-        config: { route: 'GET /v1/audit' },
         schema: {
           summary:
             'Audit entries about one subject (a content id, `kill-switch`, or a LinkedIn account), newest first',

@@ -81,7 +81,6 @@ export function reviewRoutes(deps: PublishingDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/outlets/linkedin/status',
       {
-        config: { route: 'GET /v1/outlets/linkedin/status' },
         schema: {
           summary: 'Whether LinkedIn is connected, or needs an operator to reconnect it',
           tags: ['linkedin'],

@@ -11,6 +11,7 @@ import { findApiKey, type KeyOwner, usableKeyOwner } from '../../platform/api-ke
 import { appendAudit } from '../../platform/audit';
 import type { Db } from '../../platform/db/client';
 import { AppError, ErrorCode } from '../../publishing/errors';
+import { noteFailedAuthentication } from '../auth-failures';
 
 export const SESSION_COOKIE = 'stargue_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -103,6 +104,7 @@ export function sessionRoutes(db: Db): FastifyPluginAsyncZod {
         const owner = await findApiKey(db, request.body.apiKey);
         if (!owner) {
           request.log.warn({ reason: 'unknown or revoked key' }, 'review sign-in failed');
+          noteFailedAuthentication(request);
           throw new AppError(ErrorCode.Unauthorized, 'that API key is unknown or revoked');
         }
         if (owner.role === 'integration') {
@@ -143,7 +145,11 @@ export function sessionRoutes(db: Db): FastifyPluginAsyncZod {
         void reply.header('cache-control', 'no-store');
         const id = readCookie(request, SESSION_COOKIE);
         const session = await findSession(db, request);
-        if (!session || !id) throw new AppError(ErrorCode.Unauthorized, 'not signed in');
+        if (!session || !id) {
+          // No cookie is a plain "not signed in"; a cookie naming no live session is a guess.
+          if (id !== undefined) noteFailedAuthentication(request);
+          throw new AppError(ErrorCode.Unauthorized, 'not signed in');
+        }
         return {
           name: session.owner.name,
           role: session.owner.role,
@@ -166,6 +172,7 @@ export function sessionRoutes(db: Db): FastifyPluginAsyncZod {
         const session = await findSession(db, request);
         if (session) {
           if (!csrfMatches(request, session)) {
+            noteFailedAuthentication(request);
             throw new AppError(ErrorCode.CsrfFailed, 'the x-csrf-token header is missing or wrong');
           }
           await db.reviewSession.update({

@@ -47,7 +47,7 @@ describe('REST API over real HTTP with the typed client', () => {
 
   it('when the API refuses, then the typed client throws StargueError with the code, status and issues', async () => {
     await assert.rejects(
-      feed.approve('whatever'),
+      feed.approve('whatever', { contentHash: 'a'.repeat(64) }),
       (err: unknown) =>
         err instanceof StargueError && err.status === 403 && err.code === 'FORBIDDEN',
     );

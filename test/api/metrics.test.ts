@@ -1,21 +1,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { buildMetricsServer, createApiMetrics } from '../../api/metrics';
 import { bearer, buildTestApp, createKeys, type Keys } from '../helpers/api';
-import { post } from '../helpers/content';
+import { hashOf, post } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
-describe('Prometheus /metrics', () => {
+describe('Prometheus /metrics on its own listener', () => {
   let stack: Stack;
   let app: FastifyInstance;
+  let metricsServer: FastifyInstance;
   let keys: Keys;
   before(async () => {
     stack = await startStack();
     await stack.startWorker();
-    app = await buildTestApp(stack);
+    const metrics = createApiMetrics(stack.db);
+    app = await buildTestApp(stack, { metrics });
+    metricsServer = await buildMetricsServer(metrics, stack.log);
     keys = await createKeys(stack);
   });
   after(async () => {
+    await metricsServer.close();
     await app.close();
     await stack.close();
   });
@@ -49,7 +54,7 @@ describe('Prometheus /metrics', () => {
       method: 'POST',
       url: `/v1/content/${published}/approve`,
       headers: bearer(keys.editor),
-      payload: {},
+      payload: { contentHash: await hashOf(stack, published) },
     });
     await eventually(async () => {
       const r = await app.inject({
@@ -87,7 +92,7 @@ describe('Prometheus /metrics', () => {
       },
     });
 
-    const response = await app.inject('/metrics');
+    const response = await metricsServer.inject('/metrics');
     assert.equal(response.statusCode, 200);
     assert.match(response.headers['content-type'] as string, /text\/plain/);
     const text = response.body;

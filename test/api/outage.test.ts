@@ -53,6 +53,7 @@ describe('outages of Postgres and Temporal', () => {
         taskQueue: stack.taskQueue,
         log: stack.log,
         workflowCallTimeoutMs: 3_000,
+        signer: stack.signer,
       },
       linkedin: null,
       vault: vaultFrom(stack.config),

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { contentWorkflowId } from '../../contracts/ids';
-import { approveContent, rescheduleContent } from '../../publishing/decisions';
+import { rescheduleContent } from '../../publishing/decisions';
 import { AppError } from '../../publishing/errors';
-import { statusQuery } from '../../workflows/content.workflow';
-import { EDITOR, inSeconds, post, publishingDeps, submit } from '../helpers/content';
+import { statusQuery } from '../../workflows/content/definitions';
+import { EDITOR, inSeconds, post, publishingDeps, submit, approveAsSeen } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 import { waitForExit } from '../helpers/worker-process';
 import {
@@ -81,7 +81,7 @@ describe('all workers killed while 30 items sleep or await approval (W5-lite)', 
     );
     const deps = publishingDeps(stack);
     const sleeping = items.filter((i) => i.group !== 'awaiting');
-    await Promise.all(sleeping.map((item) => approveContent(deps, EDITOR, { id: item.id }, {})));
+    await Promise.all(sleeping.map((item) => approveAsSeen(deps, EDITOR, { id: item.id })));
     // Due times relative to the kill: in the outage, or a while after workers return.
     const killAt = Date.now() + 1_000;
     await Promise.all(
@@ -119,7 +119,7 @@ describe('all workers killed while 30 items sleep or await approval (W5-lite)', 
           const began = Date.now();
           for (;;) {
             try {
-              await approveContent(deps, EDITOR, { id: item.id }, {});
+              await approveAsSeen(deps, EDITOR, { id: item.id });
               break;
             } catch (err) {
               if (!(err instanceof AppError) || err.status !== 503) throw err;

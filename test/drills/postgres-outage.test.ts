@@ -11,7 +11,7 @@ import { createLinkedInOutlet } from '../../outlets/linkedin/outlet';
 import { vaultFrom } from '../../platform/crypto/keyring';
 import { createDb, type Db } from '../../platform/db/client';
 import { bearer, createKeys, type Keys } from '../helpers/api';
-import { post } from '../helpers/content';
+import { post, hashOf } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 import { captureLogs, reaches } from '../outlets/linkedin/pipeline';
@@ -50,6 +50,7 @@ describe('Postgres unreachable for ~10 s under load (P1)', () => {
         taskQueue: stack.taskQueue,
         log: logs.log,
         workflowCallTimeoutMs: 10_000,
+        signer: stack.signer,
       },
       linkedin: stack.linkedin,
       vault: vaultFrom(stack.config),
@@ -86,6 +87,10 @@ describe('Postgres unreachable for ~10 s under load (P1)', () => {
       assert.equal(r.statusCode, 202, r.body);
     }
     await Promise.all(items.map((item) => reaches(stack, item.id, 'awaiting_approval')));
+    // What each editor saw in the preview, read before the cut.
+    const hashes = new Map(
+      await Promise.all(items.map(async (i) => [i.id, await hashOf(stack, i.id)] as const)),
+    );
     const cutAt = Date.now() + 3_000;
     await Promise.all(
       items.map(async (item) => {
@@ -100,7 +105,9 @@ describe('Postgres unreachable for ~10 s under load (P1)', () => {
       items
         .filter((i) => i.offsetMs !== null)
         .map(async (item) => {
-          const r = await api('POST', `/v1/content/${item.id}/approve`, keys.editor, {});
+          const r = await api('POST', `/v1/content/${item.id}/approve?version=1`, keys.editor, {
+            contentHash: hashes.get(item.id),
+          });
           assert.equal(r.statusCode, 200, r.body);
         }),
     );
@@ -109,7 +116,11 @@ describe('Postgres unreachable for ~10 s under load (P1)', () => {
     await Promise.all(
       items
         .filter((i) => i.offsetMs === null)
-        .map((item) => api('POST', `/v1/content/${item.id}/approve`, keys.editor, {})),
+        .map((item) =>
+          api('POST', `/v1/content/${item.id}/approve?version=1`, keys.editor, {
+            contentHash: hashes.get(item.id),
+          }),
+        ),
     );
     await proxy.cut();
     const cutStarted = Date.now();
@@ -119,7 +130,12 @@ describe('Postgres unreachable for ~10 s under load (P1)', () => {
       for (const [method, url, key, payload] of [
         ['GET', '/v1/content', keys.editor],
         ['GET', `/v1/content/${items[9]?.id}`, keys.editor],
-        ['POST', `/v1/content/${items[9]?.id}/approve`, keys.editor, {}],
+        [
+          'POST',
+          `/v1/content/${items[9]?.id}/approve`,
+          keys.editor,
+          { contentHash: 'f'.repeat(64) },
+        ],
         ['POST', '/v1/content', keys.integration, { id: uniqueId('p1'), markdown: post() }],
         ['PUT', '/v1/kill-switch', keys.operator, { engaged: true, reason: 'drill' }],
         ['GET', '/v1/audit?subject=kill-switch', keys.operator],

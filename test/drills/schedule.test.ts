@@ -6,7 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { bearer, buildTestApp, createKeys, type Keys } from '../helpers/api';
-import { post } from '../helpers/content';
+import { post, hashOf } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 import { captureLogs, reaches, startWorkerWith, withLog } from '../outlets/linkedin/pipeline';
 import { assertInvariants, postsFor, sentinelSecrets } from './support/drill';
@@ -64,7 +64,10 @@ describe('schedules through the REST API (C3–C6)', () => {
     const submitted = await submit(id, post({ scheduled: FAR, body: `Race ${marker} #timing` }));
     assert.equal(submitted.statusCode, 202, submitted.body);
     await reaches(stack, id, 'awaiting_approval');
-    assert.equal((await act(id, 'approve')).statusCode, 200);
+    assert.equal(
+      (await act(id, 'approve', { contentHash: await hashOf(stack, id) })).statusCode,
+      200,
+    );
     const moved = await act(id, 'reschedule', { scheduled: new Date(dueAt).toISOString() });
     assert.equal(moved.statusCode, 200, moved.body);
     return { id, marker };

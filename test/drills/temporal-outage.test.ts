@@ -15,7 +15,7 @@ import { buildApp } from '../../api/app';
 import { contentWorkflowId } from '../../contracts/ids';
 import type { ContentState } from '../../contracts/workflow';
 import { createLinkedInOutlet } from '../../outlets/linkedin/outlet';
-import { vaultFrom } from '../../platform/crypto/keyring';
+import { decisionVerifierFrom, vaultFrom } from '../../platform/crypto/keyring';
 import {
   findTemporalCli,
   freePort,
@@ -23,9 +23,9 @@ import {
   type DevServer,
 } from '../../platform/dev/temporal-cli';
 import { createWorker } from '../../worker/create-worker';
-import { statusQuery } from '../../workflows/content.workflow';
+import { statusQuery } from '../../workflows/content/definitions';
 import { bearer, createKeys, type Keys } from '../helpers/api';
-import { post } from '../helpers/content';
+import { post, hashOf } from '../helpers/content';
 import { eventually, sharedBundle, startStack, uniqueId, type Stack } from '../helpers/stack';
 import { captureLogs } from '../outlets/linkedin/pipeline';
 import { assertInvariants, secretsIn, sentinelSecrets } from './support/drill';
@@ -87,7 +87,11 @@ describe('Temporal dev server stopped and restarted on the same database file (S
         namespace: 'default',
         taskQueue: stack.taskQueue,
         workflowBundle: await sharedBundle(),
-        activities: { db: stack.db, outlets: { linkedin: outlet } },
+        activities: {
+          db: stack.db,
+          outlets: { linkedin: outlet },
+          decisionVerifier: decisionVerifierFrom(stack.config),
+        },
       });
       const running = w.run().catch(async (err: unknown) => {
         await nativeConnection.close().catch(() => undefined);
@@ -134,6 +138,7 @@ describe('Temporal dev server stopped and restarted on the same database file (S
         taskQueue: stack.taskQueue,
         log: logs.log,
         workflowCallTimeoutMs: 3_000,
+        signer: stack.signer,
       },
       linkedin: null,
       vault: vaultFrom(stack.config),
@@ -173,7 +178,9 @@ describe('Temporal dev server stopped and restarted on the same database file (S
       `${id} ${status}`,
     );
   const approve = async (item: Item) => {
-    const r = await api('POST', `/v1/content/${item.id}/approve`, keys.editor, {});
+    const r = await api('POST', `/v1/content/${item.id}/approve?version=1`, keys.editor, {
+      contentHash: await hashOf(stack, item.id),
+    });
     if (r.statusCode === 200) item.approved++;
     return r;
   };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../api/app';
+import { buildApp, type AppDeps } from '../../api/app';
 import type { Role } from '../../contracts/api';
 import { createApiKey } from '../../platform/api-keys';
 import { vaultFrom } from '../../platform/crypto/keyring';
@@ -18,10 +18,14 @@ export async function createKeys(stack: Stack): Promise<Keys> {
 
 export async function buildTestApp(
   stack: Stack,
-  options: { rateLimitPerMinute?: number } = {},
+  options: Partial<
+    Pick<AppDeps, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'trustProxy' | 'metrics' | 'log'>
+  > = {},
 ): Promise<FastifyInstance> {
   const app = await buildApp({
     log: stack.log,
+    // Short, so tests of revocation wait little; production defaults to 5 s.
+    keyCacheMs: 1_000,
     publishing: publishingDeps(stack),
     linkedin: stack.linkedin,
     vault: vaultFrom(stack.config),
@@ -32,7 +36,7 @@ export async function buildTestApp(
         check: async () => void (await stack.temporal.connection.workflowService.getSystemInfo({})),
       },
     ],
-    ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+    ...options,
   });
   await app.ready();
   return app;

@@ -1,11 +1,17 @@
 import type { PublishingDeps, Actor } from '../../publishing/deps';
 import { submitContent } from '../../publishing/content';
+import { approveContent } from '../../publishing/decisions';
 import type { Stack } from './stack';
 
 export const EDITOR: Actor = {
   name: 'edith',
   role: 'editor',
   keyId: '00000000-0000-4000-8000-000000000001',
+};
+export const OPERATOR: Actor = {
+  name: 'olga',
+  role: 'operator',
+  keyId: '00000000-0000-4000-8000-000000000003',
 };
 export const INTEGRATION: Actor = {
   name: 'feed-bot',
@@ -46,7 +52,34 @@ export function publishingDeps(stack: Stack): PublishingDeps {
     taskQueue: stack.taskQueue,
     log: stack.log,
     workflowCallTimeoutMs: 10_000,
+    signer: stack.signer,
   };
+}
+
+/**
+ * Approves the newest version as an editor who looked at its preview: the approval carries the
+ * content hash the preview showed, as the API requires.
+ */
+export async function approveAsSeen(
+  deps: PublishingDeps,
+  actor: Actor,
+  target: { id: string; version?: number | undefined },
+  body: { note?: string } = {},
+) {
+  const row = await deps.db.content.findFirstOrThrow({
+    where: {
+      contentId: target.id,
+      ...(target.version !== undefined ? { version: target.version } : {}),
+    },
+    orderBy: { version: 'desc' },
+    select: { version: true, contentHash: true },
+  });
+  return approveContent(
+    deps,
+    actor,
+    { id: target.id, version: row.version },
+    { ...body, contentHash: row.contentHash },
+  );
 }
 
 export async function submit(
@@ -60,4 +93,14 @@ export async function submit(
 
 export function inSeconds(seconds: number): string {
   return new Date(Date.now() + seconds * 1000).toISOString();
+}
+
+/** The content hash of an item's newest version, as its preview shows it (approvals name it). */
+export async function hashOf(stack: Pick<Stack, 'db'>, id: string): Promise<string> {
+  const row = await stack.db.content.findFirstOrThrow({
+    where: { contentId: id },
+    orderBy: { version: 'desc' },
+    select: { contentHash: true },
+  });
+  return row.contentHash;
 }

@@ -13,21 +13,31 @@ import type { ActivityDeps } from '../../activities';
 import { createLinkedInClient, type LinkedInClient } from '../../outlets/linkedin';
 import { saveAccount } from '../../outlets/linkedin/accounts';
 import { loadConfig, type Config } from '../../platform/config';
-import { vaultFrom } from '../../platform/crypto/keyring';
+import { decisionSignerFrom, decisionVerifierFrom, vaultFrom } from '../../platform/crypto/keyring';
+import { generateSigningKey, type Signer } from '../../platform/crypto/signing';
 import { createDb, type Db } from '../../platform/db/client';
 import { createLogger, type Logger } from '../../platform/logger';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
+import { engagementFollowUps } from '../../worker/follow-ups';
 import { outletsFor } from '../../worker/outlets';
 import { adminUrl, createScratchDatabase, dropDatabase, runtimeUrlFor } from './database';
 import { startLinkedInStandIn, type StandIn, type StandInOptions } from '../standin/linkedin';
 
+export { eventually } from './eventually';
+
 export const TEST_LINKEDIN_VERSION = '202609';
+
+// One decision key pair per test process: the API side signs with it, the worker side verifies.
+const decisionKey = generateSigningKey();
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     DATABASE_URL: process.env.DATABASE_URL,
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
     TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+    APPROVAL_SIGNING_KEY: decisionKey.seed,
+    APPROVAL_SIGNING_KEY_ID: 'test',
+    APPROVAL_VERIFY_KEYS: `test:${decisionKey.publicKey}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     LINKEDIN_VERSION: TEST_LINKEDIN_VERSION,
     ...overrides,
@@ -65,6 +75,8 @@ export interface Stack {
   temporal: Client;
   standIn: StandIn;
   linkedin: LinkedInClient;
+  /** Signs decisions as the API does (the workers verify with its public key). */
+  signer: Signer | null;
   accountId: string;
   taskQueue: string;
   startWorker(overrides?: Partial<ActivityDeps>): Promise<RunningWorker>;
@@ -147,6 +159,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     temporal,
     standIn,
     linkedin,
+    signer: decisionSignerFrom(config),
     accountId,
     taskQueue,
     async startWorker(overrides = {}) {
@@ -164,7 +177,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue,
         workflowBundle: await sharedBundle(),
-        activities: { db: appDb, outlets, ...overrides },
+        activities: {
+          db: appDb,
+          outlets,
+          decisionVerifier: decisionVerifierFrom(config),
+          followUps: engagementFollowUps(temporal, taskQueue),
+          ...overrides,
+        },
       });
       const running = worker.run();
       const handle: RunningWorker = {
@@ -187,26 +206,4 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (template && databaseUrl) await dropDatabase(databaseUrl);
     },
   };
-}
-
-/** Polls until `check` returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(
-    `timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
-  );
 }

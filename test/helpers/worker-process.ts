@@ -22,6 +22,7 @@ export function workerEnv(c: Config, taskQueue: string, logLevel: string): Recor
     LINKEDIN_CLIENT_SECRET: c.LINKEDIN_CLIENT_SECRET ?? '',
     LINKEDIN_REDIRECT_URI: c.LINKEDIN_REDIRECT_URI ?? '',
     LINKEDIN_VERSION: c.LINKEDIN_VERSION,
+    APPROVAL_VERIFY_KEYS: c.APPROVAL_VERIFY_KEYS.map((k) => `${k.id}:${k.key}`).join(','),
     LOG_LEVEL: logLevel,
   };
 }

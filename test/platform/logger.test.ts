@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { createLogger } from '../../platform/logger';
+import {
+  MAX_LOGGED_STRING,
+  MAX_LOGGED_URL,
+  REDACTION_PATTERNS,
+  createLogger,
+  cut,
+  scrubString,
+} from '../../platform/logger';
 
 function capture() {
   const lines: string[] = [];
@@ -85,5 +92,126 @@ describe('log redaction', () => {
     a.self = a;
     log.info({ a }, 'circular');
     assert.match(text(), /\[Circular\]/);
+  });
+});
+
+describe('log redaction on hostile input', () => {
+  const KiB = 1024;
+  // Shapes that make a backtracking pattern rescan a long run from each of its characters: runs
+  // of one class, and the literal openings of every pattern repeated without what must follow.
+  const SEEDS = [
+    'a',
+    '0',
+    '.',
+    '-',
+    '_',
+    ' ',
+    '@',
+    ':',
+    '/',
+    '=',
+    '&',
+    '%',
+    '"',
+    'a@',
+    '@a',
+    'a.',
+    'a-',
+    'a.a@',
+    'a@a.',
+    'a@a-',
+    '@a.a',
+    '://',
+    '://a',
+    '://a:',
+    '://:',
+    'a:a@',
+    'code=',
+    '?code=',
+    ';session=',
+    'Bearer ',
+    'Basic',
+    'stg_',
+    'stg_a',
+    'access_token=',
+    'password: ',
+    'csrfToken":"',
+    'x-csrf-token',
+  ];
+  const hostile = (size: number): string[] =>
+    SEEDS.flatMap((seed) => {
+      const run = seed.repeat(Math.ceil(size / seed.length)).slice(0, size);
+      return [run, `${run}!`, `!${run}`, `a${run}@`, `${run}@a.a`, `://a:${run}`];
+    });
+
+  /** Up to three runs, keeping the fastest, so a busy machine's pause is not counted as the pattern's. */
+  function fastest(run: () => void, budgetMs: number): number {
+    let best = Infinity;
+    for (let i = 0; i < 3 && best > budgetMs; i++) {
+      const started = performance.now();
+      run();
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  }
+
+  it('when every redaction pattern runs on 32 KiB of hostile text, then each answers within a generous budget', () => {
+    // A quadratic pattern spends ~0.5 s or more on 32 KiB; a linear one a few milliseconds at most.
+    const budgetMs = 50;
+    const slow: string[] = [];
+    for (const { name, pattern, replacement } of REDACTION_PATTERNS) {
+      // One slow input is enough to fail a pattern; the rest would only make a failing run long.
+      const text = hostile(32 * KiB).find(
+        (t) => fastest(() => t.replace(pattern, replacement), budgetMs) > budgetMs,
+      );
+      if (text !== undefined) slow.push(`${name} on ${JSON.stringify(text.slice(0, 12))}…`);
+    }
+    assert.deepEqual(slow, []);
+  });
+
+  it('when a logged string is longer than 8 KiB, then it is cut before scrubbing, marked, and no half secret is left at the cut', () => {
+    const key = `stg_${'k'.repeat(40)}`;
+    const long = `${'x '.repeat(4090)}${key} tail`;
+    const out = scrubString(long);
+    assert.ok(out.length < MAX_LOGGED_STRING + 40, `${out.length}`);
+    assert.match(out, /…\[cut \d+ chars\]$/);
+    assert.ok(!out.includes('stg_k'), 'the key split by the cut is dropped whole');
+    assert.equal(cut('short', MAX_LOGGED_STRING), 'short');
+  });
+
+  it('when a request URL is longer than 2 KiB, then the access log keeps its first 2 KiB and says how much was cut', () => {
+    const { log, lines } = capture();
+    log.info({ req: { method: 'GET', url: `/healthz?${'a'.repeat(15_000)}` } }, 'incoming request');
+    const url = (JSON.parse(lines[0] ?? '{}') as { req: { url: string } }).req.url;
+    assert.ok(url.length <= MAX_LOGGED_URL + 40, `${url.length}`);
+    assert.match(url, /^\/healthz\?…\[cut 15000 chars\]$/);
+  });
+
+  it('when a URL carries a password, or a string or object carries CSRF or session values, then none is written', () => {
+    const { log, text } = capture();
+    const secrets = {
+      dbPassword: 'pg-pass-sentinel-1',
+      redisPassword: 'redis-pass-sentinel-2',
+      csrf: 'csrf-sentinel-3',
+      session: 'session-sentinel-4',
+      csrfField: 'csrf-field-sentinel-5',
+      sessionField: 'session-field-sentinel-6',
+      libpq: 'libpq-sentinel-7',
+    };
+    log.error(
+      {
+        url: `postgres://stargue:${secrets.dbPassword}@db.internal:5432/stargue`,
+        csrfToken: secrets.csrfField,
+        headers: { 'x-csrf-token': secrets.csrfField },
+        sessionId: secrets.sessionField,
+        stargue_session: secrets.sessionField,
+      },
+      `cannot reach redis://:${secrets.redisPassword}@cache:6379; header x-csrf-token: ${secrets.csrf}; ` +
+        `cookie stargue_session=${secrets.session}; dsn host=db password=${secrets.libpq}`,
+    );
+    const out = text();
+    for (const [name, value] of Object.entries(secrets))
+      assert.ok(!out.includes(value), `${name} leaked: ${out}`);
+    assert.match(out, /postgres:\/\/stargue:\[Redacted\]@db\.internal:5432\/stargue/);
   });
 });

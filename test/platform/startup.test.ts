@@ -52,4 +52,28 @@ describe('process start-up with bad configuration', () => {
       assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at /);
     });
   }
+
+  it('when worker/main.ts gets a malformed AUDIT_SIGNING_KEY, then it exits 1 with one line naming it', () => {
+    const r = start('worker/main.ts', {
+      DATABASE_URL: 'postgres://stargue:stargue@127.0.0.1:5432/postgres',
+      TOKEN_ENCRYPTION_KEY: KEY,
+      AUDIT_SIGNING_KEY: 'not-a-key',
+    });
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr.split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /AUDIT_SIGNING_KEY must be base64 of exactly 32 bytes/);
+  });
+
+  it('when worker/main.ts lists its own seal key id in AUDIT_VERIFY_KEYS with another public key, then it exits 1 before touching the database', () => {
+    const r = start('worker/main.ts', {
+      DATABASE_URL: 'postgres://stargue:stargue@127.0.0.1:1/postgres',
+      TOKEN_ENCRYPTION_KEY: KEY,
+      AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
+      AUDIT_SIGNING_KEY_ID: 'a2',
+      AUDIT_VERIFY_KEYS: `a1:${randomBytes(32).toString('base64')},a2:${randomBytes(32).toString('base64')}`,
+    });
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr.split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /AUDIT_VERIFY_KEYS lists key a2 with a public key that does not belong/);
+  });
 });

@@ -170,6 +170,51 @@ describe('prisma/schema.prisma against the migrated database', () => {
       assert.equal(unchanged.reason, null);
     }));
 
+  it('when an unchained audit entry and a seal over it are written, then they read back and both refuse update and delete', () =>
+    withPrisma(async (prisma) => {
+      const entry = await prisma.audit.create({
+        data: { actor: 'worker', action: 'content.event', subject: 'schema-test' },
+      });
+      assert.equal(entry.hash, null);
+      assert.ok(entry.writerXid > 0n, 'the writing transaction id is filled in');
+      const seal = await prisma.auditSeal.create({
+        data: {
+          sealedAt: new Date('2026-03-01T09:00:02Z'),
+          fromXid: 0n,
+          fromId: 0n,
+          toXid: entry.writerXid + 1n,
+          toId: 0n,
+          rowCount: 1,
+          rowIds: [entry.id],
+          rowDigests: bytes(32, 3),
+          rowsHash: hex('a'),
+          prevHash: hex('0'),
+          hash: hex('b'),
+          keyId: 'a1',
+          signature: Buffer.alloc(64, 5).toString('base64'),
+        },
+      });
+      const read = await prisma.auditSeal.findUniqueOrThrow({ where: { prevHash: hex('0') } });
+      assert.deepEqual(read.rowIds, [entry.id]);
+      assert.deepEqual(Buffer.from(read.rowDigests), Buffer.alloc(32, 3));
+      await assert.rejects(
+        prisma.auditSeal.update({ where: { id: seal.id }, data: { keyId: 'a2' } }),
+        /append-only/,
+      );
+      await assert.rejects(prisma.auditSeal.delete({ where: { id: seal.id } }), /append-only/);
+      await assert.rejects(
+        prisma.auditSeal.create({ data: { ...read, id: undefined, hash: hex('c') } }),
+        /Unique constraint/,
+        'a second successor of one seal',
+      );
+      await assert.rejects(
+        prisma.auditSeal.create({
+          data: { ...read, id: undefined, prevHash: hex('1'), hash: hex('d'), rowCount: 2 },
+        }),
+        /audit_seals_rows_listed/,
+      );
+    }));
+
   it('when feature flags and the kill switch go through the client, then they behave as rows', () =>
     withPrisma(async (prisma) => {
       const seeded = await prisma.outletFeatureFlag.findMany({ orderBy: { flag: 'asc' } });

@@ -5,6 +5,10 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { verifyKeysFrom } from '../../platform/audit-keys';
+import { verifyAudit } from '../../platform/audit-verify';
+import { createDb } from '../../platform/db/client';
+import { startEmbeddedPostgres } from '../../platform/dev/embedded-postgres';
 import { freePort } from '../../platform/dev/temporal-cli';
 import { createStargueClient } from '../../sdk/client';
 import { connectLinkedInStandIn } from '../standin/linkedin';
@@ -45,6 +49,7 @@ describe('npm run dev', () => {
         DEV_TEMPORAL_PORT: String(ports.temporal),
         DEV_TEMPORAL_UI_PORT: String(ports.ui),
         DEV_PG_PORT: String(ports.pg),
+        AUDIT_SEAL_INTERVAL_MS: '200',
         LOG_LEVEL: 'silent',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,5 +99,21 @@ describe('npm run dev', () => {
     }
     for (const [name, port] of Object.entries(ports))
       assert.equal(await portOpen(port), false, `${name} port ${port} still open`);
+
+    // The development worker sealed the journal with the key the banner names.
+    const [keyId = '', publicKey = ''] = /AUDIT_VERIFY_KEYS=(\S+)/.exec(out)?.[1]?.split(':') ?? [];
+    const pg = await startEmbeddedPostgres(path.join(dataDir, 'postgres'), await freePort());
+    const db = createDb(pg.url, { max: 1 });
+    try {
+      const report = await verifyAudit(db, {
+        keys: verifyKeysFrom([{ id: keyId, key: publicKey }]),
+        maxUnsealedAgeMs: null,
+      });
+      assert.deepEqual(report.problems, []);
+      assert.ok(report.seals > 0, `no seal in ${report.rows} rows`);
+    } finally {
+      await db.$disconnect();
+      await pg.stop();
+    }
   });
 });

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createKeys, type Keys } from '../helpers/api';
-import { post } from '../helpers/content';
+import { post, hashOf } from '../helpers/content';
 import { startStack, uniqueId, type Stack } from '../helpers/stack';
 import {
   captureLogs,
@@ -98,7 +98,9 @@ describe('no secret in the logs or the database, end to end', () => {
     });
     assert.equal(submitted.status, 202, await submitted.text());
     await reaches(stack, id, 'awaiting_approval');
-    const approved = await call('POST', `/v1/content/${id}/approve?${query}`, keys.editor, {});
+    const approved = await call('POST', `/v1/content/${id}/approve?${query}`, keys.editor, {
+      contentHash: await hashOf(stack, id),
+    });
     assert.equal(approved.status, 200, await approved.text());
     // Refusals are logged too: an unknown key shaped like ours, a forged callback.
     assert.equal((await call('GET', `/v1/content?${query}`, planted.fakeKey)).status, 401);

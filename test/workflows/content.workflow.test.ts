@@ -10,8 +10,8 @@ import {
 } from '../../publishing/decisions';
 import { setKillSwitch } from '../../publishing/kill-switch';
 import { AppError } from '../../publishing/errors';
-import { statusQuery } from '../../workflows/content.workflow';
-import { EDITOR, inSeconds, post, publishingDeps, submit } from '../helpers/content';
+import { statusQuery } from '../../workflows/content/definitions';
+import { EDITOR, inSeconds, post, publishingDeps, submit, approveAsSeen } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
 const OPERATOR = { name: 'olga', role: 'operator', keyId: '00000000-0000-4000-8000-000000000003' };
@@ -53,7 +53,7 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     const marker = uniqueId('m');
     await submit(stack, id, post({ body: `Launch day ${marker}` }));
     await reaches(id, 'awaiting_approval');
-    const approved = await approveContent(
+    const approved = await approveAsSeen(
       publishingDeps(stack),
       EDITOR,
       { id },
@@ -84,7 +84,7 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     assert.equal(done.approvals.at(-1)?.decision, 'rejected');
     assert.equal((await ledgerFor(marker)).length, 0);
     await assert.rejects(
-      approveContent(publishingDeps(stack), EDITOR, { id }, {}),
+      approveAsSeen(publishingDeps(stack), EDITOR, { id }),
       (err: unknown) => err instanceof AppError && err.status === 409,
     );
   });
@@ -101,7 +101,7 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     const marker = uniqueId('m');
     await submit(stack, id, post({ scheduled: '2020-01-01T09:00:00Z', body: `Late ${marker}` }));
     await reaches(id, 'awaiting_approval');
-    await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+    await approveAsSeen(publishingDeps(stack), EDITOR, { id });
     await reaches(id, 'published');
     assert.equal((await ledgerFor(marker)).length, 1);
   });
@@ -111,7 +111,7 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     const marker = uniqueId('m');
     await submit(stack, id, post({ scheduled: inSeconds(3600), body: `Moved ${marker}` }));
     await reaches(id, 'awaiting_approval');
-    await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+    await approveAsSeen(publishingDeps(stack), EDITOR, { id });
     await reaches(id, 'scheduled');
     await rescheduleContent(publishingDeps(stack), EDITOR, { id }, { scheduled: inSeconds(7200) });
     assert.equal((await status(id)).status, 'scheduled');
@@ -135,7 +135,7 @@ describe('content workflow on a real Temporal server and Postgres', () => {
       await submit(stack, id, post({ scheduled: inSeconds(3600), body: `Cancelled ${marker}` }));
       await reaches(id, 'awaiting_approval');
       if (approve) {
-        await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+        await approveAsSeen(publishingDeps(stack), EDITOR, { id });
         await reaches(id, 'scheduled');
       }
       const result = await cancelContent(publishingDeps(stack), EDITOR, { id });
@@ -155,7 +155,7 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     const marker = uniqueId('m');
     await submit(stack, id, post({ scheduled: inSeconds(4), body: `Halted ${marker}` }));
     await reaches(id, 'awaiting_approval');
-    await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+    await approveAsSeen(publishingDeps(stack), EDITOR, { id });
     await setKillSwitch(publishingDeps(stack), OPERATOR, {
       engaged: true,
       reason: 'brand incident',
@@ -218,7 +218,7 @@ describe('content workflow on a real Temporal server and Postgres', () => {
       post({ scheduled: new Date(Date.now() + 90 * 86_400_000).toISOString() }),
     );
     await reaches(id, 'awaiting_approval');
-    await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+    await approveAsSeen(publishingDeps(stack), EDITOR, { id });
     await reaches(id, 'scheduled');
     const scheduled = await eventually(async () => {
       const st = await status(id);
@@ -233,18 +233,18 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     await cancelContent(publishingDeps(stack), EDITOR, { id });
   });
 
-  it('when halt/release signals arrive malformed, then they are ignored and the item keeps working', async () => {
+  it('when release and switch signals arrive malformed, then they are ignored and the item keeps working', async () => {
     const id = uniqueId('badsignal');
     await submit(stack, id, post());
     await reaches(id, 'awaiting_approval');
     const handle = stack.temporal.workflow.getHandle(contentWorkflowId(id, 1));
-    await handle.signal('halt');
     await handle.signal('release', { actor: 42 });
     await handle.signal('globalKillSwitch', 'on');
+    await handle.signal('globalKillSwitch', { engaged: 'yes', actor: 'x' });
     const current = await status(id);
     assert.equal(current.status, 'awaiting_approval');
     assert.equal(current.itemSwitch.engaged, false);
-    await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+    await approveAsSeen(publishingDeps(stack), EDITOR, { id });
     await reaches(id, 'published');
   });
 
@@ -258,8 +258,13 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     });
     try {
       await submit(stack, id, post({ body: `Parked ${marker}` }));
-      await reaches(id, 'awaiting_approval');
-      await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+      // Validation reads the switch too: the item waits for approval already halted.
+      await eventually(
+        async () => ((await status(id)).phase === 'awaiting_approval' ? true : undefined),
+        60_000,
+        `${id} to await approval`,
+      );
+      await approveAsSeen(publishingDeps(stack), EDITOR, { id });
       const halted = await reaches(id, 'halted');
       assert.equal(halted.halt?.reason, 'kill_switch');
       const result = await cancelContent(publishingDeps(stack), EDITOR, { id });

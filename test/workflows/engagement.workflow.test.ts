@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { contentWorkflowId } from '../../contracts/ids';
-import { approveContent } from '../../publishing/decisions';
 import { engagementWorkflow } from '../../workflows/engagement.workflow';
-import { statusQuery } from '../../workflows/content.workflow';
+import { statusQuery } from '../../workflows/content/definitions';
 import { engagementFor } from '../standin/linkedin/social-actions';
-import { EDITOR, post, publishingDeps, submit } from '../helpers/content';
+import { EDITOR, post, publishingDeps, submit, approveAsSeen } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
 async function publishOne(
@@ -17,7 +16,7 @@ async function publishOne(
   await eventually(async () =>
     (await handle.query(statusQuery)).status === 'awaiting_approval' ? true : undefined,
   );
-  await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+  await approveAsSeen(publishingDeps(stack), EDITOR, { id });
   const done = await eventually(async () => {
     const s = await handle.query(statusQuery);
     return s.status === 'published' ? s : undefined;

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { contentWorkflowId } from '../../contracts/ids';
-import { approveContent } from '../../publishing/decisions';
-import { statusQuery } from '../../workflows/content.workflow';
-import { EDITOR, post, publishingDeps, submit } from '../helpers/content';
+import { statusQuery } from '../../workflows/content/definitions';
+import { EDITOR, post, publishingDeps, submit, approveAsSeen } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
 describe('several workers on one task queue', () => {
@@ -30,7 +29,7 @@ describe('several workers on one task queue', () => {
       );
     }
     await Promise.all(
-      items.map((item) => approveContent(publishingDeps(stack), EDITOR, { id: item.id }, {})),
+      items.map((item) => approveAsSeen(publishingDeps(stack), EDITOR, { id: item.id })),
     );
     for (const item of items) {
       await eventually(

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { contentWorkflowId } from '../../contracts/ids';
-import { approveContent } from '../../publishing/decisions';
-import { statusQuery } from '../../workflows/content.workflow';
-import { EDITOR, post, publishingDeps, submit } from '../helpers/content';
+import { statusQuery } from '../../workflows/content/definitions';
+import { EDITOR, post, publishingDeps, submit, approveAsSeen } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 import { spawnWorker, waitForExit } from '../helpers/worker-process';
 
@@ -35,7 +34,7 @@ describe('worker killed while LinkedIn holds the publish request', () => {
     await eventually(async () =>
       (await handle.query(statusQuery)).status === 'awaiting_approval' ? true : undefined,
     );
-    await approveContent(publishingDeps(stack), EDITOR, { id }, {});
+    await approveAsSeen(publishingDeps(stack), EDITOR, { id });
 
     const held = await stack.standIn.waitForHeldRequest(30_000);
     const row = await stack.db.publication.findFirstOrThrow({ where: { contentId: id } });

@@ -227,6 +227,28 @@ const SEEDS: TableSeed[] = [
     ],
   },
   {
+    // 0004_audit_journal: one seal over the three rows above (their digests are stand-ins).
+    table: 'audit_seals',
+    rows: [
+      {
+        id: 1,
+        sealed_at: at('2026-03-02T11:00:02Z'),
+        from_xid: 0,
+        from_id: 0,
+        to_xid: 1000,
+        to_id: 0,
+        row_count: 3,
+        row_ids: [1, 2, 3],
+        row_digests: Buffer.concat(auditHashes.map((h) => Buffer.from(h, 'hex'))),
+        rows_hash: hex64('rows 1-3'),
+        prev_hash: '0'.repeat(64),
+        hash: hex64('seal 1'),
+        key_id: 'rehearsal',
+        signature: Buffer.alloc(64, 7).toString('base64'),
+      },
+    ],
+  },
+  {
     table: 'outlet_feature_flags',
     rows: [
       {

@@ -3,8 +3,8 @@
 // Retry-After, and six 5xx answers in a row that never create anything.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contentWorkflowId } from '../../../contracts/ids';
-import { releaseSignal } from '../../../workflows/content.workflow';
+import { releaseContent } from '../../../publishing/decisions';
+import { OPERATOR, publishingDeps } from '../../helpers/content';
 import { startStack } from '../../helpers/stack';
 import {
   approve,
@@ -84,9 +84,7 @@ describe('LinkedIn backoff at real durations', { concurrency: 2 }, () => {
       assert.equal((await stack.standIn.ledger()).length, 0);
       if (parked.status === 'halted') {
         assert.equal(parked.halt?.reason, 'outcome_unknown');
-        await stack.temporal.workflow
-          .getHandle(contentWorkflowId(item.id, 1))
-          .signal(releaseSignal, { actor: 'operator' });
+        await releaseContent(publishingDeps(stack), OPERATOR, { id: item.id, version: 1 });
         const done = await reaches(stack, item.id, 'published', 30_000);
         assert.equal(done.publications[0]?.resolution, 'created');
       }

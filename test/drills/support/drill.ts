@@ -1,11 +1,11 @@
 // Shared by the fault drills: worker processes a drill can kill or freeze at an exact step, and
 // the invariants every drill ends on (RELIABILITY.md §1): the stand-in's ledger holds at most one
-// post per item, the audit chain verifies, and no secret reached the logs.
+// post per item, the audit journal seals and verifies, and no secret reached the logs.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { verifyAuditChain } from '../../../platform/audit';
 import type { Keys } from '../../helpers/api';
+import { sealAndVerify } from '../../helpers/audit';
 import { eventually, type Stack } from '../../helpers/stack';
 import { workerEnv, waitForExit } from '../../helpers/worker-process';
 import { storedTokens } from '../../outlets/linkedin/pipeline';
@@ -145,9 +145,9 @@ export async function assertInvariants(
     else if (posts === 'none') assert.equal(count, 0, `no post for ${marker}`);
     else assert.ok(count <= 1, `at most one post for ${marker}, found ${count}`);
   }
-  const audit = await verifyAuditChain(stack.db);
-  assert.ok(audit.rows > 0, 'the audit chain has rows');
-  assert.deepEqual(audit.problems, [], 'the audit chain verifies');
+  const audit = await sealAndVerify(stack.db);
+  assert.ok(audit.rows > 0, 'the audit journal has rows');
+  assert.deepEqual(audit.problems, [], 'the audit journal verifies');
   assert.deepEqual(secretsIn(logs.text, logs.secrets), [], 'no secret in the logs');
 }
 

@@ -11,7 +11,7 @@
 // The hook fires once per process and announces itself on stdout as `DRILL_HOOK <point> <detail>`.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Outlet, OutletSession } from '../../../outlets/outlet';
-import { vaultFrom } from '../../../platform/crypto/keyring';
+import { decisionVerifierFrom, vaultFrom } from '../../../platform/crypto/keyring';
 import { createDb } from '../../../platform/db/client';
 import { linkedinClientFrom } from '../../../platform/linkedin';
 import { runProcess } from '../../../platform/process';
@@ -75,6 +75,7 @@ await runProcess('stargue-drill-worker', async ({ config, log, onShutdown }) => 
     activities: {
       db,
       outlets: Object.fromEntries(Object.entries(outlets).map(([k, o]) => [k, withHooks(o)])),
+      decisionVerifier: decisionVerifierFrom(config),
       beforeSend: (key) => hook('before_send', key),
     },
     ...(process.env.DRILL_MAX_ACTIVITIES

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { contentWorkflowId } from '../../../contracts/ids';
 import { createKeys, type Keys } from '../../helpers/api';
-import { post } from '../../helpers/content';
+import { post, hashOf } from '../../helpers/content';
 import { startStack, uniqueId, type Stack } from '../../helpers/stack';
 import {
   captureLogs,
@@ -63,7 +63,9 @@ describe('no secret in Postgres, the logs or Temporal history after a connect an
     });
     assert.equal(submitted.status, 202, await submitted.text());
     await reaches(stack, id, 'awaiting_approval');
-    const approved = await api('POST', `/v1/content/${id}/approve`, keys.editor, {});
+    const approved = await api('POST', `/v1/content/${id}/approve`, keys.editor, {
+      contentHash: await hashOf(stack, id),
+    });
     assert.equal(approved.status, 200, await approved.text());
     await reaches(stack, id, 'published');
     assert.equal((await ledgerFor(stack, marker)).length, 1);

@@ -14,9 +14,8 @@ import { createLinkedInOutlet } from '../../../outlets/linkedin/outlet';
 import type { Config } from '../../../platform/config';
 import { vaultFrom } from '../../../platform/crypto/keyring';
 import { createLogger, type Logger } from '../../../platform/logger';
-import { approveContent } from '../../../publishing/decisions';
-import { statusQuery } from '../../../workflows/content.workflow';
-import { EDITOR, post, publishingDeps, submit } from '../../helpers/content';
+import { statusQuery } from '../../../workflows/content/definitions';
+import { EDITOR, post, publishingDeps, submit, approveAsSeen } from '../../helpers/content';
 import {
   eventually,
   testConfig,
@@ -253,7 +252,7 @@ export async function submitItem(stack: Stack, prefix: string, body?: string): P
 }
 
 export function approve(stack: Stack, id: string) {
-  return approveContent(publishingDeps(stack), EDITOR, { id }, {});
+  return approveAsSeen(publishingDeps(stack), EDITOR, { id });
 }
 
 /** Posts in the stand-in's ledger (the truth) carrying this marker. */

@@ -5,7 +5,7 @@ import { contentWorkflowId } from '../../../contracts/ids';
 import type { ContentState } from '../../../contracts/workflow';
 import { saveAccount } from '../../../outlets/linkedin/accounts';
 import { vaultFrom } from '../../../platform/crypto/keyring';
-import { accountReconnectedSignal } from '../../../workflows/content.workflow';
+import { accountReconnectedSignal } from '../../../workflows/content/definitions';
 import { createKeys, type Keys } from '../../helpers/api';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
 import {

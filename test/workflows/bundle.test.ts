@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sharedBundle } from '../helpers/stack';
+
+// Everything in the workflow bundle is evaluated again for every workflow the worker caches:
+// a schema library there costs memory per item (RELIABILITY.md G4). Lint keeps zod out of
+// workflow files; this checks what webpack actually pulled in.
+describe('workflow bundle', () => {
+  it('when the workflows are bundled, then only Temporal and its small helpers are in it', async () => {
+    const { code } = await sharedBundle();
+    const packages = new Set(
+      [...code.matchAll(/\.\/node_modules\/((?:@[^/\s"']+\/)?[^/\s"']+)/g)].map((m) => m[1]),
+    );
+    assert.ok(packages.has('@temporalio/workflow'), 'the bundle was inspected');
+    for (const heavy of ['zod', 'pino', 'gray-matter', '@prisma/client', 'unified', 'yaml']) {
+      assert.equal(packages.has(heavy), false, `${heavy} must not be in the workflow bundle`);
+    }
+  });
+});

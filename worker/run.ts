@@ -1,0 +1,94 @@
+// The worker process's parts, built once from the configuration: the database pool, the
+// outlets, the decision verifier, the audit sealer, the engagement starter and the Temporal
+// worker itself. `npm run worker` (worker/main.ts) runs it; so does the benchmark's worker, with
+// its own bundle and cache size, so both measure and run the same wiring.
+import { Client } from '@temporalio/client';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { sealSignerFrom } from '../platform/audit-keys';
+import { startSealer } from '../platform/audit-sealer';
+import type { Config } from '../platform/config';
+import { decisionVerifierFrom, vaultFrom } from '../platform/crypto/keyring';
+import { createDb } from '../platform/db/client';
+import { linkedinClientFrom } from '../platform/linkedin';
+import type { Logger } from '../platform/logger';
+import { connectClient, connectWorker, registerSearchAttributes } from '../platform/temporal';
+import { createWorker } from './create-worker';
+import { engagementFollowUps } from './follow-ups';
+import { outletsFor } from './outlets';
+
+export interface WorkerRunContext {
+  config: Config;
+  log: Logger;
+  onShutdown: (fn: () => Promise<void>) => void;
+}
+
+export interface WorkerRunOptions {
+  /** A prebuilt bundle; bundled from source when absent. */
+  workflowBundle?: WorkflowBundle;
+  maxCachedWorkflows?: number;
+}
+
+/** Builds every dependency once, runs the worker until shutdown, then closes them in order. */
+export async function runWorker(
+  { config, log, onShutdown }: WorkerRunContext,
+  options: WorkerRunOptions = {},
+): Promise<void> {
+  const signer = sealSignerFrom(config);
+  const db = createDb(config.DATABASE_URL, { max: 10 });
+  await db.$queryRaw`SELECT 1`;
+  const vault = vaultFrom(config);
+  const sealer = signer
+    ? startSealer({ db, signer, log, intervalMs: config.AUDIT_SEAL_INTERVAL_MS })
+    : null;
+  if (!sealer) log.warn('AUDIT_SIGNING_KEY not set: audit sealing is off in this worker');
+  onShutdown(async () => sealer?.stop());
+  const client = linkedinClientFrom(config);
+  if (!client)
+    log.warn(
+      'LINKEDIN_CLIENT_ID/SECRET/REDIRECT_URI not set: items will halt until LinkedIn is configured',
+    );
+
+  const decisionVerifier = decisionVerifierFrom(config);
+  if (!decisionVerifier)
+    log.warn('APPROVAL_VERIFY_KEYS not set: this worker will believe no approval or release');
+
+  const admin = await connectClient(config);
+  const added = await registerSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
+  if (added.length > 0) log.info({ added }, 'registered search attributes');
+  const temporal = new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE });
+
+  const connection = await connectWorker(config);
+  const outlets = outletsFor({
+    db,
+    vault,
+    log,
+    linkedin: client,
+    linkedinVersion: config.LINKEDIN_VERSION,
+  });
+
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities: {
+      db,
+      outlets,
+      decisionVerifier,
+      followUps: engagementFollowUps(temporal, config.TEMPORAL_TASK_QUEUE),
+    },
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
+    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+  });
+  onShutdown(async () => {
+    worker.shutdown();
+  });
+  log.info(
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
+    'worker running',
+  );
+  await worker.run();
+  await sealer?.stop();
+  await connection.close();
+  await admin.close();
+  await db.$disconnect();
+}

@@ -1,0 +1,75 @@
+import type { ContentState, ContentWorkflowInput, HaltReason } from '../../contracts/workflow';
+
+/** Who decided, once a decision has been believed. */
+export interface Decision {
+  approved: boolean;
+  actor: string;
+}
+
+/**
+ * Everything one content workflow knows. The `status` query returns `view`; the rest is the
+ * bookkeeping the handlers and steps share, kept in one place instead of closure variables.
+ */
+export class ContentItem {
+  readonly view: ContentState;
+  /** Runs recorded before the hot-path change write every transition with its own activity. */
+  readonly legacy: boolean;
+  /** Position of the next audit entry in this run; makes retried writes idempotent. */
+  seq = 0;
+  decision: Decision | null = null;
+  /** A decision is being verified: a second one waits its turn (the validator refuses it). */
+  deciding = false;
+  /** Update and request ids already acted on: a replayed signed claim changes nothing. */
+  readonly usedRequests = new Set<string>();
+  scheduleChanges = 0;
+  reconnects = 0;
+  publishCalls = 0;
+  rateLimitStreak = 0;
+  /** An operator's release of an `outcome_unknown` item vouches that a re-send is safe. */
+  resendAuthorized = false;
+
+  constructor(
+    readonly input: ContentWorkflowInput,
+    readonly workflowId: string,
+    readonly runId: string,
+    legacy: boolean,
+  ) {
+    this.legacy = legacy;
+    this.view = {
+      contentId: input.contentId,
+      version: input.version,
+      status: 'validating',
+      phase: 'validating',
+      contentHash: null,
+      outlets: [],
+      scheduledAt: null,
+      approvals: [],
+      publications: [],
+      halt: null,
+      itemSwitch: { engaged: false, reason: null },
+      globalSwitch: { engaged: false, reason: null },
+      lastError: null,
+      nextAttemptAt: null,
+      warnings: [],
+    };
+  }
+
+  get ref(): { contentId: string; version: number } {
+    return { contentId: this.input.contentId, version: this.input.version };
+  }
+
+  /** The halt a kill switch imposes right now, if any (global first). */
+  switchHalt(): { reason: HaltReason; message: string } | null {
+    const { globalSwitch, itemSwitch } = this.view;
+    if (globalSwitch.engaged) {
+      return {
+        reason: 'kill_switch',
+        message: `global kill switch: ${globalSwitch.reason ?? 'engaged'}`,
+      };
+    }
+    if (itemSwitch.engaged) {
+      return { reason: 'item_halt', message: `item halted: ${itemSwitch.reason ?? 'engaged'}` };
+    }
+    return null;
+  }
+}

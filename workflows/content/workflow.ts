@@ -1,0 +1,69 @@
+import {
+  CancellationScope,
+  isCancellation,
+  patched,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ContentState, ContentWorkflowInput } from '../../contracts/workflow';
+import { installDecisionHandlers } from './decisions';
+import { killSwitchQuery, statusQuery } from './definitions';
+import { installHaltHandlers } from './halts';
+import { publishWhenDue } from './publish-attempt';
+import { finish } from './records';
+import { ContentItem } from './state';
+import {
+  approved,
+  awaitDecision,
+  awaitingApproval,
+  cancelled,
+  endEarly,
+  published,
+  validate,
+} from './steps';
+
+/** Patch id: runs from here on record steps inside the activities that do the work. */
+export const HOT_PATH_V2 = 'hot-path-v2';
+
+/** One content item, from submission to a single post on each outlet. */
+export async function contentWorkflow(input: ContentWorkflowInput): Promise<ContentState> {
+  const { workflowId, runId } = workflowInfo();
+  const item = new ContentItem(input, workflowId, runId, !patched(HOT_PATH_V2));
+  installDecisionHandlers(item);
+  installHaltHandlers(item);
+  setHandler(statusQuery, () => item.view);
+  setHandler(killSwitchQuery, () => ({
+    item: item.view.itemSwitch,
+    global: item.view.globalSwitch,
+  }));
+
+  try {
+    const validated = await validate(item);
+    if (!validated.ok || validated.status === 'draft') return await endEarly(item, validated);
+    item.view.contentHash = validated.contentHash;
+    item.view.outlets = validated.outlets;
+    item.view.globalSwitch = validated.globalSwitch;
+    item.view.scheduledAt ??= validated.scheduledAt;
+    await awaitingApproval(item);
+
+    await awaitDecision(item);
+    const decision = item.decision;
+    if (!decision?.approved) {
+      const note = item.view.approvals.at(-1)?.note ?? null;
+      return await finish(item, 'rejected', decision?.actor ?? 'system', note, {
+        alreadyRecorded: !item.legacy,
+      });
+    }
+    await approved(item, decision.actor);
+
+    const outlets = item.view.outlets;
+    for (const [i, outlet] of outlets.entries()) {
+      if (!(await publishWhenDue(item, outlet, i === outlets.length - 1))) return item.view;
+    }
+    return await CancellationScope.nonCancellable(() => published(item));
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    await CancellationScope.nonCancellable(() => cancelled(item));
+    throw err;
+  }
+}

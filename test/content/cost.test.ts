@@ -95,6 +95,7 @@ function medianRatio(plain: string, hostile: string): number {
 
 function assertBounded(body: string, length: number, what: string): void {
   const ratio = medianRatio(document(prose(Math.max(length, SMALLEST_COMPARED))), document(body));
+  // `COST_REPORT=1 npm test -- test/content/cost.test.ts` prints every ratio (docs/security.md).
   if (process.env.COST_REPORT) console.log(`${what.padEnd(24)} ${length} ${ratio.toFixed(2)}`);
   assert.ok(
     ratio <= FACTOR,

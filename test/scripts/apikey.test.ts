@@ -4,13 +4,17 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { runtimeUrlFor } from '../helpers/database';
+import { adminUrl, createScratchDatabase, dropDatabase, runtimeUrlFor } from '../helpers/database';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const DAY = 24 * 60 * 60 * 1000;
+
+// A database of its own: the run's database is the template other suites copy, so nothing may
+// write to it (or even stay connected to it).
+let databaseUrl = '';
 
 async function apikey(
   ...args: string[]
@@ -23,7 +27,7 @@ async function apikey(
         cwd: root,
         env: {
           PATH: process.env.PATH ?? '',
-          DATABASE_URL: runtimeUrlFor(process.env.DATABASE_URL ?? ''),
+          DATABASE_URL: runtimeUrlFor(databaseUrl),
         },
       },
     );
@@ -35,6 +39,15 @@ async function apikey(
 }
 
 describe('npm run apikey', () => {
+  before(async () => {
+    databaseUrl = await createScratchDatabase(
+      'stargue_apikey',
+      adminUrl(),
+      process.env.TEST_TEMPLATE_DATABASE_URL,
+    );
+  });
+  after(() => dropDatabase(databaseUrl));
+
   it('when a key is created with --expires-in 90d, then it says until when and list shows it', async () => {
     const name = `expiring-${randomUUID().slice(0, 8)}`;
     const before = Date.now();

@@ -87,7 +87,7 @@ function refusal(input: VerifyDecisionInput, verifier: Verifier | null): string 
   if (claim.contentId !== target.contentId || claim.version !== target.version) {
     return `claim names ${claim.contentId} v${claim.version}`;
   }
-  if (input.expected.contentHash !== null && claim.contentHash !== input.expected.contentHash) {
+  if (input.expected.bindsHash && claim.contentHash !== input.expected.contentHash) {
     return 'claim names another content hash';
   }
   if (!ROLES_FOR[claim.action].includes(claim.role))
@@ -113,7 +113,8 @@ async function record(
           decision: claim.action === 'approve' ? 'approved' : 'rejected',
           actor: claim.actor,
           note: claim.note,
-          contentHash: claim.contentHash || (input.expected.contentHash ?? ''),
+          // The text decided on: the item's hash (an approval's claim names the same one).
+          contentHash: input.expected.contentHash ?? claim.contentHash,
           requestId: claim.requestId,
         },
       ],

@@ -5,7 +5,12 @@ import type {
   RouteOptions,
 } from 'fastify';
 import type { Db } from '../platform/db/client';
-import { findApiKey, type KeyOwner } from '../platform/api-keys';
+import {
+  createKeyUsageRecorder,
+  findApiKey,
+  type KeyOwner,
+  type KeyUsageRecorder,
+} from '../platform/api-keys';
 import { AppError, ErrorCode } from '../publishing/errors';
 import type { Actor } from '../publishing/deps';
 import { noteFailedAuthentication, type AuthFailures } from './auth-failures';
@@ -62,6 +67,11 @@ export function installAuth(
   keyCacheMs: number,
 ): void {
   const findKey = cachedKeyLookup((key) => findApiKey(db, key), keyCacheMs);
+  // Last use is written behind the request, at most once a minute per key (platform/api-keys.ts).
+  const usage = createKeyUsageRecorder(db, {
+    onError: (err) => app.log.warn({ err }, 'could not record when an API key was last used'),
+  });
+  app.addHook('onClose', () => usage.flush());
   app.decorateRequest('apiKey', null);
   app.decorate('authFailures', failures);
   const undeclared: string[] = [];
@@ -74,7 +84,7 @@ export function installAuth(
     }
   };
   const authenticate: onRequestAsyncHookHandler = async (request) =>
-    authenticateRequest(db, findKey, request);
+    authenticateRequest(db, findKey, usage, request);
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -101,6 +111,7 @@ export function installAuth(
 async function authenticateRequest(
   db: Db,
   findKey: (key: string) => Promise<KeyOwner | null>,
+  usage: KeyUsageRecorder,
   request: FastifyRequest,
 ): Promise<void> {
   const route = request.routeOptions.config.route as RoleRouteKey;
@@ -122,7 +133,7 @@ async function authenticateRequest(
   if (!owner) {
     const presented = header !== undefined || cookie !== undefined;
     request.log.warn(
-      { route, reason: presented ? 'unknown or revoked credential' : 'no credential' },
+      { route, reason: presented ? 'unknown, revoked or expired credential' : 'no credential' },
       'authentication failed',
     );
     if (presented) noteFailedAuthentication(request);
@@ -131,6 +142,7 @@ async function authenticateRequest(
       'a valid API key is required (Authorization: Bearer …)',
     );
   }
+  usage.record(owner.id);
   if (!mayCall(owner.role, route)) {
     request.log.warn({ route, key: owner.name, role: owner.role }, 'authorization failed');
     throw new AppError(ErrorCode.Forbidden, `the ${owner.role} role may not call ${route}`);

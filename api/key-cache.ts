@@ -21,7 +21,11 @@ export function cachedKeyLookup(
     if (hit && hit.until > now) return hit.owner;
     const owner = await lookup(key);
     entries.delete(id);
-    entries.set(id, { owner, until: now + ttlMs });
+    // Never past the key's own expiry: an expired key must not ride on a cached answer.
+    entries.set(id, {
+      owner,
+      until: Math.min(now + ttlMs, owner?.expiresAt?.getTime() ?? Infinity),
+    });
     if (entries.size > maxEntries) {
       const oldest = entries.keys().next();
       if (!oldest.done) entries.delete(oldest.value);

@@ -5,6 +5,7 @@ import { connectClient } from '../platform/temporal';
 import { runProcess } from '../platform/process';
 import { decisionSignerFrom, vaultFrom } from '../platform/crypto/keyring';
 import { linkedinClientFrom } from '../platform/linkedin';
+import { schedulePurge } from '../platform/purge';
 import { buildApp } from './app';
 import { buildMetricsServer, createApiMetrics } from './metrics';
 
@@ -34,9 +35,18 @@ await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
       },
     ],
   });
+  const purge = schedulePurge(db, {
+    purged: (purged) => {
+      if (purged.reviewSessions + purged.oauthStates > 0) {
+        log.info(purged, 'purged expired review sessions and OAuth states');
+      }
+    },
+    failed: (err) => log.warn({ err }, 'purging expired sessions failed; trying again later'),
+  });
   const metricsServer =
     config.METRICS_PORT === undefined ? null : await buildMetricsServer(metrics, log);
   onShutdown(async () => {
+    await purge.stop();
     await app.close();
     await metricsServer?.close();
     await connection.close();

@@ -1,6 +1,7 @@
 import type { ContentItem } from '../contracts/content';
 import type { Issue } from '../contracts/issues';
 import { validateFrontmatter } from './frontmatter';
+import { listIssues } from './issue-list';
 import { splitFrontmatter } from './split';
 import { findEncodingIssues, normalizeNewlines, utf8Length } from './text-checks';
 import { parseFrontmatterYaml } from './yaml';
@@ -13,7 +14,8 @@ export type ParseResult = { ok: true; item: ContentItem } | { ok: false; issues:
 /**
  * Reads a Markdown document with YAML frontmatter into a validated content item. Never throws
  * and never evaluates anything. Size and encoding problems are reported on their own (the text
- * is not read further); otherwise every frontmatter problem is reported at once.
+ * is not read further); otherwise every frontmatter problem is reported at once, up to
+ * `MAX_LISTED_ISSUES` of them.
  */
 export function parseContent(markdown: string): ParseResult {
   const size = utf8Length(markdown);
@@ -28,9 +30,9 @@ export function parseContent(markdown: string): ParseResult {
   const split = splitFrontmatter(text);
   if (!split.ok) return split;
   const yaml = parseFrontmatterYaml(split.frontmatter);
-  if (!yaml.ok) return yaml;
+  if (!yaml.ok) return { ok: false, issues: listIssues(yaml.issues) };
   const validated = validateFrontmatter(yaml.data, yaml.locate);
   const issues = [...yaml.issues, ...(validated.ok ? [] : validated.issues)];
-  if (!validated.ok || issues.length > 0) return { ok: false, issues };
+  if (!validated.ok || issues.length > 0) return { ok: false, issues: listIssues(issues) };
   return { ok: true, item: { frontmatter: validated.frontmatter, body: split.body } };
 }

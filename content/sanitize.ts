@@ -4,10 +4,17 @@ import type { Issue } from '../contracts/issues';
 import { countOutletLength, encodeProse, escapeLittleText } from './little-text';
 import { markdownComplexityIssue } from './markdown-guard';
 import { markdownToText, type TextWriter } from './markdown-text';
-import { findEncodingIssues, normalizeNewlines, replaceLoneSurrogates } from './text-checks';
+import {
+  findEncodingIssues,
+  normalizeNewlines,
+  positionAt,
+  replaceLoneSurrogates,
+} from './text-checks';
 
 export type RenderOptions = { sanitize: boolean; outlet: Outlet };
-export type RenderResult = { ok: true; rendered: RenderedContent } | { ok: false; issues: Issue[] };
+/** `warnings` are problems that do not stop the item (see `invisibleCharacterWarning`). */
+export type RenderResult =
+  { ok: true; rendered: RenderedContent; warnings: Issue[] } | { ok: false; issues: Issue[] };
 
 /** Markdown longer than this many times the outlet limit is refused before parsing. */
 export const MAX_MARKDOWN_FACTOR = 4;
@@ -37,6 +44,7 @@ export function renderForOutlet(body: string, options: RenderOptions): RenderRes
   const source = normalizeNewlines(body).normalize('NFC');
 
   let encoded: string;
+  const warnings: Issue[] = [];
   if (options.sanitize) {
     const rendered = renderMarkdownGuarded(source, limit * MAX_MARKDOWN_FACTOR, {
       prose: (text, before) => encodeProse(clean(text), before),
@@ -46,21 +54,52 @@ export function renderForOutlet(body: string, options: RenderOptions): RenderRes
     encoded = tidy(rendered.text);
   } else {
     encoded = encodeProse(source.trim());
+    const warning = invisibleCharacterWarning(normalizeNewlines(body));
+    if (warning) warnings.push(warning);
   }
   encoded = normalizeEncoded(encoded);
 
+  // Warnings ride along with an error too, so the author sees everything in one answer.
+  const refuse = (refusal: { ok: false; issues: Issue[] }) => ({
+    ok: false as const,
+    issues: [...refusal.issues, ...warnings],
+  });
   if (encoded === '') {
-    return fail('EMPTY_BODY', 'The body is empty once rendered as plain text.');
+    return refuse(fail('EMPTY_BODY', 'The body is empty once rendered as plain text.'));
   }
   const length = countOutletLength(encoded);
   if (length > limit) {
-    return fail(
-      'TOO_LONG',
-      `The text for ${options.outlet} is ${length} characters; the limit is ${limit}. Shorten the body (nothing is cut automatically).`,
+    return refuse(
+      fail(
+        'TOO_LONG',
+        `The text for ${options.outlet} is ${length} characters; the limit is ${limit}. Shorten the body (nothing is cut automatically).`,
+      ),
     );
   }
   const contentHash = createHash('sha256').update(encoded, 'utf8').digest('hex');
-  return { ok: true, rendered: { text: encoded, length, contentHash } };
+  return { ok: true, rendered: { text: encoded, length, contentHash }, warnings };
+}
+
+/**
+ * With `sanitize: false` the body is posted as written, so the characters sanitizing would
+ * remove reach readers: bidi overrides and isolates can make text read differently from how
+ * it is stored ("Trojan Source"), zero-width characters can hide words or split hashtags. Not
+ * an error (the author may mean it), but worth a warning, with a count and the first position.
+ */
+export function invisibleCharacterWarning(text: string): Issue | undefined {
+  const found = [...text.matchAll(INVISIBLE)];
+  const first = found[0];
+  if (first === undefined) return undefined;
+  const { line, column } = positionAt(text, first.index);
+  const code = `U+${(first[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return {
+    path: 'body',
+    code: 'INVISIBLE_CHARACTERS',
+    severity: 'warning',
+    message: `The body contains ${found.length} invisible or bidirectional control character(s), the first (${code}) at line ${line}, column ${column}. With sanitize: false they are posted as written and can hide or reorder text; remove them, or set sanitize: true to drop them.`,
+    line,
+    column,
+  };
 }
 
 /**

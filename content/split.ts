@@ -1,4 +1,3 @@
-import matter from 'gray-matter';
 import type { ContentIssueCode } from '../contracts/content';
 import type { Issue } from '../contracts/issues';
 import { printable } from './text-checks';
@@ -8,23 +7,12 @@ export type SplitResult =
 
 const YAML_LANGUAGES = ['', 'yaml', 'yml'];
 
-function refuse(): never {
-  throw new Error('frontmatter engines other than YAML are disabled');
-}
-
-// gray-matter's defaults include `javascript` (eval) and `coffee` engines chosen by the
-// `---js` / `---coffee` opening line. Every built-in engine is replaced: YAML is only captured
-// as text (parsed later with a safe schema), the others throw. Passing options also turns off
-// gray-matter's cache, which is keyed by the input string and would hand back shared objects.
-const OPTIONS = {
-  language: 'yaml',
-  engines: { yaml: () => ({}), javascript: refuse, coffee: refuse, json: refuse },
-};
-
 /**
  * Splits `---` YAML frontmatter from the Markdown body. The text must already have LF newlines.
  * The returned frontmatter starts with the newline that ends the opening `---` line, so YAML
- * line numbers are line numbers in the document.
+ * line numbers are line numbers in the document. Only text is cut here: nothing is parsed or
+ * evaluated (front-matter libraries pick an engine from the opening line, `---js` included,
+ * and gray-matter's comment-stripping regex is quadratic on whitespace-only lines).
  */
 export function splitFrontmatter(markdown: string): SplitResult {
   const firstLine = markdown.split('\n', 1)[0] ?? '';
@@ -44,8 +32,8 @@ export function splitFrontmatter(markdown: string): SplitResult {
       column: 4,
     });
   }
-  // gray-matter closes the frontmatter at the first line starting with "---"; that line must be
-  // exactly "---", or text after it would silently move into the body.
+  // The frontmatter ends at the first line starting with "---"; that line must be exactly
+  // "---", or text after it would silently move into the body.
   const close = markdown.indexOf('\n---', firstLine.length);
   if (close === -1) {
     return fail({
@@ -62,17 +50,11 @@ export function splitFrontmatter(markdown: string): SplitResult {
       line: markdown.slice(0, close + 1).split('\n').length,
     });
   }
-  try {
-    const file = matter(markdown, OPTIONS);
-    return { ok: true, frontmatter: file.matter, body: file.content };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return fail({
-      code: 'YAML_SYNTAX',
-      message: `The frontmatter could not be read: ${reason}`,
-      line: 1,
-    });
-  }
+  // `---yaml` is cut after its language word, a plain `---` (trailing spaces included) right
+  // after the dashes; the body starts after the closing line's line break.
+  const frontmatterStart = language === '' ? 3 : firstLine.length;
+  const body = markdown.slice(close + 4).replace(/^\n/, '');
+  return { ok: true, frontmatter: markdown.slice(frontmatterStart, close), body };
 }
 
 function fail(issue: Omit<Issue, 'path' | 'code'> & { code: ContentIssueCode }): SplitResult {

@@ -6,11 +6,30 @@ export function normalizeNewlines(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
 
+export type Position = { line: number; column: number };
+
 /** 1-based line and column (in UTF-16 code units, as JavaScript and the YAML parser count). */
-export function positionAt(text: string, index: number): { line: number; column: number } {
-  const before = text.slice(0, index);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: index - lineStart + 1 };
+export function positionAt(text: string, index: number): Position {
+  return positionsIn(text)(index);
+}
+
+/**
+ * Positions of many offsets in one text: the line starts are found once and each offset is
+ * placed by binary search, so reporting thousands of problems stays linear in the text.
+ */
+export function positionsIn(text: string): (index: number) => Position {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return (index) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((starts[middle] ?? 0) <= index) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: index - (starts[low] ?? 0) + 1 };
+  };
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

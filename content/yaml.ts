@@ -1,7 +1,7 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, parseDocument, type Scalar } from 'yaml';
 import type { ContentIssueCode } from '../contracts/content';
 import type { Issue } from '../contracts/issues';
-import { positionAt, printable, utf8Length } from './text-checks';
+import { positionsIn, printable, utf8Length } from './text-checks';
 
 /** Largest frontmatter accepted, in UTF-8 bytes; real frontmatter is a few hundred bytes. */
 export const MAX_FRONTMATTER_BYTES = 16 * 1024;
@@ -9,6 +9,11 @@ export const MAX_FRONTMATTER_BYTES = 16 * 1024;
 const MAX_DEPTH = 4;
 // Flow brackets are counted before parsing because the YAML parser recurses once per level.
 const MAX_BRACKET_DEPTH = 16;
+// Line breaks and YAML punctuation, counted before parsing: the YAML parser checks each new key
+// against every key before it (1,500 keys take ~50 ms) and builds a costly error object per
+// problem (16 KB of `]` takes ~150 ms), while real frontmatter has a few dozen of them.
+const MAX_PUNCTUATION = 200;
+const PUNCTUATION = /[\n,[\]{}"'&*!?|>:]|-(?=[ \t\n]|$)/g;
 // Errors after which the parsed document still reflects what the author wrote, so the schema
 // can run too and every problem is reported at once.
 const RECOVERABLE_ERRORS = new Set(['DUPLICATE_KEY', 'TAB_AS_INDENT']);
@@ -30,11 +35,12 @@ export type Locator = (
  */
 export function parseFrontmatterYaml(source: string): YamlResult {
   // Offsets are document positions because the source starts at the end of the `---` line.
+  const positionAt = positionsIn(source);
   const toIssue = ({ code, message, offset }: Finding): Issue => ({
     path: 'frontmatter',
     code,
     message,
-    ...(offset === undefined ? {} : positionAt(source, offset)),
+    ...(offset === undefined ? {} : positionAt(offset)),
   });
   const size = utf8Length(source);
   if (size > MAX_FRONTMATTER_BYTES) {
@@ -43,6 +49,11 @@ export function parseFrontmatterYaml(source: string): YamlResult {
   }
   const tooDeepAt = bracketDepthExceeded(source);
   if (tooDeepAt !== undefined) return { ok: false, issues: [toIssue(tooDeep(tooDeepAt))] };
+  const punctuation = source.match(PUNCTUATION)?.length ?? 0;
+  if (punctuation > MAX_PUNCTUATION) {
+    const message = `The frontmatter has ${punctuation} line breaks and YAML punctuation marks (: , - [ ] { } quotes and others); the limit is ${MAX_PUNCTUATION}.`;
+    return { ok: false, issues: [toIssue({ code: 'FRONTMATTER_TOO_LARGE', message, offset: 0 })] };
+  }
 
   const doc = parseDocument(source, {
     version: '1.2',
@@ -52,10 +63,11 @@ export function parseFrontmatterYaml(source: string): YamlResult {
     strict: true,
     prettyErrors: false,
   });
+  const keys = topLevelKeys(doc.contents);
   const issues = doc.errors.map((error) => {
     const offset = error.pos[0];
     if (error.code === 'DUPLICATE_KEY') {
-      const node = topLevelKey(doc.contents, (key) => key.range?.[0] === offset);
+      const node = keys.byOffset.get(offset);
       const key = node === undefined ? '' : printable(String(node.value));
       const message = `Duplicate key "${key}": each key may appear only once.`;
       return { ...toIssue({ code: 'YAML_DUPLICATE_KEY', message, offset }), path: key };
@@ -79,12 +91,9 @@ export function parseFrontmatterYaml(source: string): YamlResult {
   // instead of replacing the prototype. maxAliasCount 0: aliases were refused above anyway.
   const data: unknown = doc.contents === null ? {} : doc.toJS({ maxAliasCount: 0 });
   const locate: Locator = (path, target) => {
-    const node =
-      target === 'key'
-        ? topLevelKey(doc.contents, (key) => String(key.value) === String(path[0]))
-        : doc.getIn(path, true);
+    const node = target === 'key' ? keys.byName.get(String(path[0])) : doc.getIn(path, true);
     const offset = offsetOf(node);
-    return offset === undefined ? undefined : positionAt(source, offset);
+    return offset === undefined ? undefined : positionAt(offset);
   };
   return { ok: true, data: data as Record<string, unknown>, issues, locate };
 }
@@ -176,8 +185,19 @@ function yamlErrorCode(code: string): ContentIssueCode {
   return code === 'TAB_AS_INDENT' ? 'YAML_TAB_INDENT' : 'YAML_SYNTAX';
 }
 
-function topLevelKey(contents: unknown, matches: (key: Scalar) => boolean): Scalar | undefined {
-  if (!isMap(contents)) return undefined;
-  const pair = contents.items.find((item) => isScalar(item.key) && matches(item.key));
-  return isScalar(pair?.key) ? pair.key : undefined;
+/** The top-level keys by offset and by name (first occurrence), so each lookup is O(1). */
+function topLevelKeys(contents: unknown): {
+  byOffset: Map<number, Scalar>;
+  byName: Map<string, Scalar>;
+} {
+  const byOffset = new Map<number, Scalar>();
+  const byName = new Map<string, Scalar>();
+  if (!isMap(contents)) return { byOffset, byName };
+  for (const { key } of contents.items) {
+    if (!isScalar(key)) continue;
+    const offset = offsetOf(key);
+    if (offset !== undefined) byOffset.set(offset, key);
+    if (!byName.has(String(key.value))) byName.set(String(key.value), key);
+  }
+  return { byOffset, byName };
 }

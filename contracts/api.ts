@@ -77,6 +77,11 @@ export const SubmitResultSchema = z
     version: z.number().int(),
     workflowId: z.string(),
     status: PublishStatusSchema,
+    warnings: z
+      .array(IssueSchema)
+      .describe(
+        'Problems that do not stop the item (`severity: warning`), e.g. invisible or bidi control characters kept because `sanitize` is false',
+      ),
   })
   .meta({ id: 'SubmitResult' });
 export type SubmitResult = z.infer<typeof SubmitResultSchema>;
@@ -207,6 +212,11 @@ export const PreviewSchema = z
         limit: z.number().int(),
       }),
     ),
+    warnings: z
+      .array(IssueSchema)
+      .describe(
+        'What the editor should know before approving, e.g. invisible or bidi control characters posted as written (`sanitize: false`)',
+      ),
   })
   .meta({ id: 'Preview' });
 

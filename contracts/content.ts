@@ -61,6 +61,8 @@ export const CONTENT_ISSUE_CODES = [
   'IMAGE_TOO_LARGE',
   'UNSUPPORTED_IMAGE_TYPE',
   'INVALID_IMAGE',
+  'INVISIBLE_CHARACTERS',
+  'TOO_MANY_ISSUES',
 ] as const;
 export type ContentIssueCode = (typeof CONTENT_ISSUE_CODES)[number];
 
@@ -173,7 +175,10 @@ const OutletsSchema = z
   .array(z.string('must be an outlet name such as "linkedin"'), 'must be a list such as [linkedin]')
   .min(1, 'list at least one outlet')
   .superRefine((outlets, ctx) => {
+    const seen = new Set<string>();
     outlets.forEach((outlet, index) => {
+      const repeated = seen.has(outlet);
+      seen.add(outlet);
       if (!isOutlet(outlet)) {
         ctx.addIssue({
           code: 'custom',
@@ -181,7 +186,7 @@ const OutletsSchema = z
           message: `unknown outlet ${JSON.stringify(outlet)}; known outlets: ${OUTLETS.join(', ')}`,
           params: { code: 'UNKNOWN_OUTLET' },
         });
-      } else if (outlets.indexOf(outlet) !== index) {
+      } else if (repeated) {
         ctx.addIssue({
           code: 'custom',
           path: [index],

@@ -16,6 +16,10 @@ export const IssueSchema = z.object({
     .optional()
     .describe('1-based line in the submitted Markdown, when known.'),
   column: z.number().int().positive().optional().describe('1-based column, when known.'),
+  severity: z
+    .enum(['error', 'warning'])
+    .optional()
+    .describe('`warning`: worth a look, but does not stop the item. Absent means `error`.'),
 });
 export type Issue = z.infer<typeof IssueSchema>;
 

@@ -132,8 +132,12 @@ export interface VerifyDecisionInput extends ContentRef {
   runId: string;
   seq: number;
   decision: SignedDecision;
-  /** What the workflow expects the claim to say; anything else is refused. */
-  expected: { action: DecisionAction; contentHash: string | null };
+  /**
+   * What the workflow expects the claim to say; anything else is refused. `contentHash` is the
+   * item's (recorded with an approval or a rejection); `bindsHash` says whether the claim must
+   * name exactly it (an approval does).
+   */
+  expected: { action: DecisionAction; contentHash: string | null; bindsHash: boolean };
   /** The status change to record with the decision, in the same transaction. */
   transition: { from: PublishStatus; to: PublishStatus } | null;
   /** For an approval: the time it will publish, to warn about tokens that die before it. */

@@ -194,6 +194,34 @@ export const ConfigSchema = z.object({
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;
 
+/**
+ * What the migration commands (`npm run db:*`) read. Kept apart from ConfigSchema on purpose:
+ * the worker and the API never see the owner role's URL (docs/operations.md, "Database roles").
+ */
+export const MigrationConfigSchema = z.object({
+  MIGRATION_DATABASE_URL: z
+    .string()
+    .optional()
+    .describe(
+      'Connection of the role that owns the tables and runs migrations; DATABASE_URL when unset (development)',
+    ),
+  DATABASE_URL: z.string().optional().describe('Used for migrations only when the above is unset'),
+});
+
+/** The URL migrations connect with, and the name of the variable it came from (for messages). */
+export function migrationDatabaseUrl(env: NodeJS.ProcessEnv = process.env): {
+  name: keyof z.output<typeof MigrationConfigSchema>;
+  value: string | undefined;
+} {
+  const { MIGRATION_DATABASE_URL: owner, DATABASE_URL: app } = MigrationConfigSchema.parse({
+    MIGRATION_DATABASE_URL: env.MIGRATION_DATABASE_URL || undefined,
+    DATABASE_URL: env.DATABASE_URL || undefined,
+  });
+  return owner !== undefined
+    ? { name: 'MIGRATION_DATABASE_URL', value: owner }
+    : { name: 'DATABASE_URL', value: app };
+}
+
 /** A configuration problem worth one clear line: the variable and what is wrong with it. */
 export class ConfigError extends Error {
   override name = 'ConfigError';

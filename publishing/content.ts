@@ -143,7 +143,13 @@ export async function submitContent(
     });
     return {
       created,
-      result: { id: input.id, version, workflowId, status: row.status as PublishStatus },
+      result: {
+        id: input.id,
+        version,
+        workflowId,
+        status: row.status as PublishStatus,
+        warnings: prepared.warnings,
+      },
     };
   } catch (err) {
     return toAppError(err);

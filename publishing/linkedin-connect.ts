@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { LinkedInClient } from '../outlets/linkedin';
 import { saveAccount } from '../outlets/linkedin/accounts';
+import { usableKeyOwner } from '../platform/api-keys';
 import { appendAudit } from '../platform/audit';
 import type { Vault } from '../platform/crypto/vault';
 import { accountReconnectedSignal } from '../workflows/content/definitions';
@@ -117,11 +118,13 @@ export async function completeLinkedInAuthorization(
     const row = await deps.db.oauthState.findUniqueOrThrow({
       where: { stateHash: hashState(query.state) },
     });
-    const operator = await deps.db.apiKey.findUnique({ where: { id: row.apiKeyId } });
-    if (!operator || operator.revokedAt || operator.role !== 'operator') {
+    const operator = usableKeyOwner(
+      await deps.db.apiKey.findUnique({ where: { id: row.apiKeyId } }),
+    );
+    if (operator?.role !== 'operator') {
       return await refuse(
         'the operator who started this authorization is no longer allowed to finish it',
-        'operator key revoked',
+        'operator key revoked or expired',
       );
     }
     if (query.error) {

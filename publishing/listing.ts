@@ -8,7 +8,9 @@ import {
   type PreviewSchema,
   type SourceSchema,
 } from '../contracts/api';
+import type { Issue } from '../contracts/issues';
 import type { PublishStatus } from '../contracts/workflow';
+import { prepareContent } from '../content';
 import { rowDigest } from '../platform/audit-digest';
 import type { PublishingDeps } from './deps';
 import { notFound } from './errors';
@@ -75,7 +77,14 @@ export async function previewContent(
     const row = await deps.db.content.findFirst({
       where: { contentId: id, ...(version !== undefined ? { version } : {}) },
       orderBy: { version: 'desc' },
-      select: { contentId: true, version: true, contentHash: true, rendered: true },
+      select: {
+        contentId: true,
+        version: true,
+        contentHash: true,
+        rendered: true,
+        sanitize: true,
+        markdown: true,
+      },
     });
     if (!row) throw notFound(`content ${id}`);
     const rendered = row.rendered as Record<string, { text: string; length: number }>;
@@ -89,6 +98,7 @@ export async function previewContent(
         length: r.length,
         limit: OUTLET_LIMIT[outlet] ?? 3000,
       })),
+      warnings: contentWarnings(row),
     };
   } catch (err) {
     return toAppError(err);
@@ -96,6 +106,13 @@ export async function previewContent(
 }
 
 const OUTLET_LIMIT: Record<string, number> = { linkedin: 3000 };
+
+/** Only a body posted as written (`sanitize: false`) can carry warnings; stored items are valid. */
+function contentWarnings(row: { sanitize: boolean; markdown: string }): Issue[] {
+  if (row.sanitize) return [];
+  const prepared = prepareContent(row.markdown);
+  return prepared.ok ? prepared.warnings : [];
+}
 
 /** The Markdown as submitted (the review page diffs it against the previous version). */
 export async function contentSource(

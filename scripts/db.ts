@@ -14,10 +14,12 @@ import {
   status,
 } from '../platform/db/migrations';
 import type { MigrationStatus } from '../platform/db/migrations';
+import { migrationDatabaseUrl } from '../platform/config';
 
 const USAGE = `usage: tsx scripts/db.ts <command> [--admin-url URL]
 
-  migrate    apply pending migrations from prisma/migrations to DATABASE_URL
+  migrate    apply pending migrations from prisma/migrations to MIGRATION_DATABASE_URL
+             (the role that owns the tables; DATABASE_URL when unset)
   rollback   run the newest applied migration's down.sql and forget it
   status     list applied, pending, changed and missing migrations (exit 1 on drift)
   rehearse   forward → down → forward of every migration on scratch databases, checking
@@ -38,19 +40,19 @@ async function main(argv: string[]): Promise<number> {
       log(USAGE);
       return 0;
     case 'migrate': {
-      const url = databaseUrl('DATABASE_URL', process.env.DATABASE_URL);
-      const { applied } = await naming('DATABASE_URL', migrate(url, { migrationsDir, log }));
+      const { name, url } = ownerUrl();
+      const { applied } = await naming(name, migrate(url, { migrationsDir, log }));
       log(`${applied.length} migration(s) applied`);
       return 0;
     }
     case 'rollback': {
-      const url = databaseUrl('DATABASE_URL', process.env.DATABASE_URL);
-      await naming('DATABASE_URL', rollback(url, { migrationsDir, log }));
+      const { name, url } = ownerUrl();
+      await naming(name, rollback(url, { migrationsDir, log }));
       return 0;
     }
     case 'status': {
-      const url = databaseUrl('DATABASE_URL', process.env.DATABASE_URL);
-      return printStatus(await naming('DATABASE_URL', status(url, { migrationsDir })));
+      const { name, url } = ownerUrl();
+      return printStatus(await naming(name, status(url, { migrationsDir })));
     }
     case 'rehearse': {
       const source = adminUrl === undefined ? 'DATABASE_URL' : '--admin-url';
@@ -79,6 +81,12 @@ function parseCommand(argv: string[]): { command: string; adminUrl: string | und
   const [command, ...extra] = parsed.positionals;
   if (!command || extra.length > 0) throw new CliError(`expected one command\n\n${USAGE}`);
   return { command, adminUrl: parsed.values['admin-url'] };
+}
+
+/** The owner role's URL: MIGRATION_DATABASE_URL, or DATABASE_URL where that is unset. */
+function ownerUrl(): { name: string; url: string } {
+  const { name, value } = migrationDatabaseUrl(process.env);
+  return { name, url: databaseUrl(name, value) };
 }
 
 function databaseUrl(source: string, value: string | undefined): string {

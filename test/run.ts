@@ -11,10 +11,16 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
 import { writeWorkflowBundle } from '../deploy/bundle-workflows';
 import { migrate } from '../platform/db/migrations';
+import { urlAs } from '../platform/db/roles';
 import { startPostgresServer } from '../platform/dev/postgres-server';
 import { startDevServer } from '../platform/dev/temporal-cli';
 import { ensureTemporalCli, projectToolsDir } from '../platform/dev/temporal-install';
-import { createScratchDatabase, dropDatabase } from './helpers/database';
+import {
+  createScratchDatabase,
+  dropDatabase,
+  prepareRuntimeLogin,
+  TEST_RUNTIME_LOGIN,
+} from './helpers/database';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -94,6 +100,8 @@ async function main(): Promise<number> {
     // Once for the run, as the Docker build does: every worker the suites start (in-process or
     // `worker/main.ts` children) loads it instead of running webpack on each start.
     console.log(`  workflow bundle: ${await writeWorkflowBundle(path.join(root, 'dist'))}`);
+    // The worker and API under test log in as the runtime role (docs/operations.md, roles).
+    await prepareRuntimeLogin(postgres.admin);
     console.log(
       `Temporal ${temporal.address}, database ${new URL(databaseUrl).pathname.slice(1)} ready`,
     );
@@ -117,6 +125,7 @@ async function main(): Promise<number> {
             // Suites that change global state (the kill switch) copy this migrated database.
             TEST_TEMPLATE_DATABASE_URL: databaseUrl,
             TEST_ADMIN_DATABASE_URL: postgres.admin,
+            TEST_RUNTIME_DATABASE_URL: urlAs(databaseUrl, TEST_RUNTIME_LOGIN),
             TEMPORAL_ADDRESS: temporal.address,
             TEMPORAL_NAMESPACE: 'default',
             ...(temporal.cli ? { TEMPORAL_CLI_PATH: temporal.cli } : {}),

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBodySchema, RoleSchema } from '../../contracts/api';
-import { findApiKey, type KeyOwner } from '../../platform/api-keys';
+import { findApiKey, type KeyOwner, usableKeyOwner } from '../../platform/api-keys';
 import { appendAudit } from '../../platform/audit';
 import type { Db } from '../../platform/db/client';
 import { AppError, ErrorCode } from '../../publishing/errors';
@@ -57,10 +57,10 @@ export async function findSession(db: Db, request: FastifyRequest): Promise<Sess
   if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return null;
   const session = await db.reviewSession.findUnique({ where: { idHash: sha256(id) } });
   if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) return null;
-  const key = await db.apiKey.findUnique({ where: { id: session.apiKeyId } });
-  if (!key || key.revokedAt) return null;
+  const owner = usableKeyOwner(await db.apiKey.findUnique({ where: { id: session.apiKeyId } }));
+  if (!owner) return null;
   return {
-    owner: { id: key.id, name: key.name, role: key.role as KeyOwner['role'] },
+    owner,
     idHash: session.idHash,
     csrfHash: session.csrfHash,
     expiresAt: session.expiresAt,

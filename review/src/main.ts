@@ -35,6 +35,7 @@ interface ContentView extends Summary {
 interface Preview {
   contentHash: string;
   outlets: { outlet: string; text: string; length: number; limit: number }[];
+  warnings: { message: string }[];
 }
 interface AuditEntry {
   id: string;
@@ -541,6 +542,7 @@ async function itemPage(id: string, version: number | undefined): Promise<void> 
         'section',
         { 'aria-labelledby': 'preview-title' },
         h('h2', { id: 'preview-title' }, 'As LinkedIn shows it'),
+        preview.warnings.map((w) => h('p', { class: 'banner warning' }, w.message)),
         preview.outlets.map((o) => previewCard(o, session?.name ?? '')),
       ),
       h(
@@ -644,10 +646,10 @@ function previewCard(outlet: Preview['outlets'][number], viewer: string): HTMLEl
   );
 }
 
-function diffView(before: string, after: string): HTMLElement {
-  const lines = diffLines(before, after);
+function diffView(before: string, after: string): HTMLElement | HTMLElement[] {
+  const { lines, note } = diffLines(before, after);
   if (lines.every((l) => l.kind === 'same')) return h('p', { class: 'muted' }, 'No changes.');
-  return h(
+  const pre = h(
     'pre',
     { class: 'diff', tabindex: '0', 'aria-label': 'Line differences' },
     lines.map((l) =>
@@ -658,6 +660,7 @@ function diffView(before: string, after: string): HTMLElement {
           : h('del', null, h('span', { class: 'visually-hidden' }, 'removed: '), `- ${l.text}\n`),
     ),
   );
+  return note ? [h('p', { class: 'muted', id: 'diff-note' }, note), pre] : pre;
 }
 
 /** ` (v2)` for an entry about one version's workflow (`content:<id>:v2`). */

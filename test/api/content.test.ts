@@ -57,7 +57,14 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     const first = await submit(id, markdown);
     assert.equal(first.statusCode, 202, first.body);
     const body = first.json();
-    assert.deepEqual(Object.keys(body).sort(), ['id', 'status', 'version', 'workflowId']);
+    assert.deepEqual(Object.keys(body).sort(), [
+      'id',
+      'status',
+      'version',
+      'warnings',
+      'workflowId',
+    ]);
+    assert.deepEqual(body.warnings, []);
     assert.equal(body.workflowId, `content:${id}:v1`);
     const again = await submit(id, markdown);
     assert.equal(again.statusCode, 200);

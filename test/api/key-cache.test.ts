@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { cachedKeyLookup } from '../../api/key-cache';
 import type { KeyOwner } from '../../platform/api-keys';
 
-const owner: KeyOwner = { id: 'k1', name: 'edith', role: 'editor' };
+const owner: KeyOwner = { id: 'k1', name: 'edith', role: 'editor', expiresAt: null };
 
 describe('API key cache', () => {
   it('when the same key is asked twice within the window, then Postgres is asked once; after it, again', async () => {
@@ -31,6 +31,16 @@ describe('API key cache', () => {
     assert.equal(lookups, 4, 'd is still remembered');
     await find('a');
     assert.equal(lookups, 5, 'a was dropped to make room');
+  });
+
+  it('when the key expires within the window, then the cached answer ends with it', async () => {
+    let lookups = 0;
+    const expiring: KeyOwner = { ...owner, expiresAt: new Date(Date.now() + 100) };
+    const find = cachedKeyLookup(async () => (lookups++, expiring), 60_000);
+    assert.deepEqual(await find('stg_b'), expiring);
+    await delay(150);
+    await find('stg_b');
+    assert.equal(lookups, 2, 'asked again once the key had expired');
   });
 
   it('when the window is 0, then every request asks Postgres', async () => {

@@ -35,6 +35,7 @@ const APP_SERVICES = ['worker', 'api'];
 const REQUIRED = {
   POSTGRES_PASSWORD: randomBytes(12).toString('hex'),
   STARGUE_DB_PASSWORD: randomBytes(12).toString('hex'),
+  STARGUE_APP_DB_PASSWORD: randomBytes(12).toString('hex'),
   TEMPORAL_DB_PASSWORD: randomBytes(12).toString('hex'),
   TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
 };
@@ -215,11 +216,21 @@ describe('docker-compose.yml', () => {
       assert.equal(env.LINKEDIN_CLIENT_SECRET, OPTIONAL_SECRETS.LINKEDIN_CLIENT_SECRET);
       assert.equal(env.API_HOST, '0.0.0.0');
       assert.equal(env.TEMPORAL_ADDRESS, 'temporal:7233');
+      // The runtime login, never the owner (docs/operations.md, "Database roles").
       assert.equal(
         env.DATABASE_URL,
-        `postgres://stargue:${REQUIRED.STARGUE_DB_PASSWORD}@postgres:5432/stargue`,
+        `postgres://stargue_app:${REQUIRED.STARGUE_APP_DB_PASSWORD}@postgres:5432/stargue`,
+      );
+      assert.ok(!('MIGRATION_DATABASE_URL' in env), `${name} must not get the owner's URL`);
+      assert.ok(
+        !Object.values(env).some((value) => String(value).includes(REQUIRED.STARGUE_DB_PASSWORD)),
+        `${name} must not get the owner's password`,
       );
     }
+    assert.equal(
+      service('migrate').environment?.MIGRATION_DATABASE_URL,
+      `postgres://stargue:${REQUIRED.STARGUE_DB_PASSWORD}@postgres:5432/stargue`,
+    );
     assert.equal(service('postgres').environment?.POSTGRES_PASSWORD, REQUIRED.POSTGRES_PASSWORD);
     assert.equal(service('temporal').environment?.POSTGRES_PWD, REQUIRED.TEMPORAL_DB_PASSWORD);
     assert.equal(service('temporal').environment?.DB, 'postgres12');

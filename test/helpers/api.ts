@@ -30,7 +30,7 @@ export async function buildTestApp(
     linkedin: stack.linkedin,
     vault: vaultFrom(stack.config),
     readiness: [
-      { name: 'postgres', check: async () => void (await stack.db.$queryRaw`SELECT 1`) },
+      { name: 'postgres', check: async () => void (await stack.appDb.$queryRaw`SELECT 1`) },
       {
         name: 'temporal',
         check: async () => void (await stack.temporal.connection.workflowService.getSystemInfo({})),

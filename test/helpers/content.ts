@@ -47,7 +47,7 @@ export function post(options: PostOptions = {}): string {
 
 export function publishingDeps(stack: Stack): PublishingDeps {
   return {
-    db: stack.db,
+    db: stack.appDb,
     temporal: stack.temporal,
     taskQueue: stack.taskQueue,
     log: stack.log,

@@ -21,7 +21,7 @@ import { createLogger, type Logger } from '../../platform/logger';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import { engagementFollowUps } from '../../worker/follow-ups';
 import { outletsFor } from '../../worker/outlets';
-import { adminUrl, createScratchDatabase, dropDatabase } from './database';
+import { adminUrl, createScratchDatabase, dropDatabase, runtimeUrlFor } from './database';
 import { startLinkedInStandIn, type StandIn, type StandInOptions } from '../standin/linkedin';
 
 export { eventually } from './eventually';
@@ -66,8 +66,14 @@ export function sharedBundle(): Promise<WorkflowBundle> {
 }
 
 export interface Stack {
+  /** The application's configuration: DATABASE_URL is the runtime login's. */
   config: Config;
+  /** The test's own connection, as the owner: set-up and inspection. */
   db: Db;
+  /** The database's URL as the owner (pg_dump, tampering); config.DATABASE_URL is the runtime's. */
+  ownerDatabaseUrl: string;
+  /** The application's connection, as the runtime role: the worker and API under test use it. */
+  appDb: Db;
   log: Logger;
   temporal: Client;
   standIn: StandIn;
@@ -104,7 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.standIn,
   });
   const config = testConfig({
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(databaseUrl ? { DATABASE_URL: runtimeUrlFor(databaseUrl) } : {}),
     LINKEDIN_API_BASE: standIn.url,
     LINKEDIN_OAUTH_BASE: `${standIn.url}/oauth/v2`,
     LINKEDIN_CLIENT_ID: standIn.client.clientId,
@@ -112,7 +118,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LINKEDIN_REDIRECT_URI: standIn.client.redirectUris[0] ?? '',
   });
   const log = createLogger({ level: config.LOG_LEVEL, name: 'test', pretty: false });
-  const db = createDb(config.DATABASE_URL, { max: 5 });
+  const ownerDatabaseUrl = databaseUrl ?? config.DATABASE_URL;
+  const db = createDb(ownerDatabaseUrl, { max: 5 });
+  const appDb = createDb(config.DATABASE_URL, { max: 5 });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const vault = vaultFrom(config);
@@ -148,6 +156,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     config,
     db,
+    ownerDatabaseUrl,
+    appDb,
     log,
     temporal,
     standIn,
@@ -159,7 +169,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
       // The same outlets the production worker builds.
       const outlets = outletsFor({
-        db,
+        db: appDb,
         vault,
         log,
         linkedin,
@@ -171,7 +181,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         taskQueue,
         workflowBundle: await sharedBundle(),
         activities: {
-          db,
+          db: appDb,
           outlets,
           decisionVerifier: decisionVerifierFrom(config),
           followUps: engagementFollowUps(temporal, taskQueue),
@@ -194,6 +204,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       for (const w of workers) await w.stop();
       await connection.close();
       await db.$disconnect();
+      await appDb.$disconnect();
       await standIn.close();
       if (template && databaseUrl) await dropDatabase(databaseUrl);
     },

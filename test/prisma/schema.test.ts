@@ -272,7 +272,13 @@ describe('prisma/schema.prisma against the migrated database', () => {
         where: { stateHash: state.stateHash },
         data: { usedAt: new Date() },
       });
-      await prisma.apiKey.update({ where: { id: apiKey.id }, data: { lastUsedAt: new Date() } });
+      assert.equal(apiKey.expiresAt, null);
+      const expiresAt = new Date('2027-03-04T05:06:07.089Z');
+      const used = await prisma.apiKey.update({
+        where: { id: apiKey.id },
+        data: { lastUsedAt: new Date(), expiresAt },
+      });
+      assert.equal(used.expiresAt?.toISOString(), expiresAt.toISOString());
 
       await prisma.oauthState.delete({ where: { stateHash: state.stateHash } });
       await prisma.oauthState.create({

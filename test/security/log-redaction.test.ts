@@ -136,13 +136,9 @@ describe('no secret in the logs or the database, end to end', () => {
   });
 
   it('when the database is dumped after the publish, then no token, key, secret or OAuth value is in it', async () => {
-    const { stdout } = await run(
-      'pg_dump',
-      ['--data-only', '--dbname', stack.config.DATABASE_URL],
-      {
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
+    const { stdout } = await run('pg_dump', ['--data-only', '--dbname', stack.ownerDatabaseUrl], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     assert.ok(stdout.includes(marker), 'the dump holds the item');
     assert.deepEqual(secretsIn(stdout, secrets), []);
   });

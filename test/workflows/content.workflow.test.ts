@@ -8,6 +8,7 @@ import {
   rejectContent,
   rescheduleContent,
 } from '../../publishing/decisions';
+import { getContent } from '../../publishing/content';
 import { setKillSwitch } from '../../publishing/kill-switch';
 import { AppError } from '../../publishing/errors';
 import { statusQuery } from '../../workflows/content/definitions';
@@ -86,6 +87,14 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     const done = await reaches(id, 'rejected');
     assert.equal(done.approvals.at(-1)?.decision, 'rejected');
     assert.equal((await ledgerFor(marker)).length, 0);
+    // The rejection is recorded against the text that was rejected.
+    const row = await stack.db.approval.findFirstOrThrow({ where: { contentId: id } });
+    assert.equal(row.decision, 'rejected');
+    assert.equal(row.contentHash, done.contentHash);
+    assert.equal(
+      (await getContent(publishingDeps(stack), id)).approvals[0]?.contentHash,
+      done.contentHash,
+    );
     await assert.rejects(
       approveAsSeen(publishingDeps(stack), EDITOR, { id }),
       (err: unknown) => err instanceof AppError && err.status === 409,

@@ -189,7 +189,11 @@ async function decide(item: ContentItem, rule: Rule, raw: unknown): Promise<Cont
       runId: item.runId,
       seq: ++item.seq,
       decision,
-      expected: { action: rule.action, contentHash: rule.bindsHash ? item.view.contentHash : null },
+      expected: {
+        action: rule.action,
+        contentHash: item.view.contentHash,
+        bindsHash: rule.bindsHash,
+      },
       transition: to ? { from: item.view.status, to } : null,
       scheduledAt: item.view.scheduledAt,
     });

@@ -71,7 +71,7 @@ async function releaseGlobalSwitch(item: ContentItem, proof: unknown): Promise<v
     runId: item.runId,
     seq: ++item.seq,
     decision,
-    expected: { action: 'global_release', contentHash: null },
+    expected: { action: 'global_release', contentHash: null, bindsHash: false },
     transition: null,
     scheduledAt: null,
   });

@@ -300,6 +300,7 @@ const SEEDS: TableSeed[] = [
         prefix: 'stg_ed34',
         created_at: at('2026-02-01T00:00:00Z'),
         revoked_at: at('2026-02-20T00:00:00Z'),
+        expires_at: at('2026-05-01T00:00:00Z'),
       },
     ],
   },

@@ -100,13 +100,9 @@ describe('no secret in Postgres, the logs or Temporal history after a connect an
     [...secrets].filter(([, value]) => haystack.includes(value)).map(([name]) => name);
 
   it('when the database is dumped, then neither token, nor any API key, nor the OAuth code or state appears', async () => {
-    const { stdout } = await run(
-      'pg_dump',
-      ['--data-only', '--dbname', stack.config.DATABASE_URL],
-      {
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
+    const { stdout } = await run('pg_dump', ['--data-only', '--dbname', stack.ownerDatabaseUrl], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     assert.ok(stdout.includes(String(round.json.accountId)), 'the dump holds the account row');
     assert.ok(stdout.includes('linkedin.connected'), 'and its audit entry');
     assert.deepEqual(found(stdout), []);

@@ -12,7 +12,7 @@ interface Run {
 }
 
 function runCli(args: string[], env: Record<string, string | undefined>): Promise<Run> {
-  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const { DATABASE_URL: _app, MIGRATION_DATABASE_URL: _owner, ...inherited } = process.env;
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -65,6 +65,25 @@ describe('scripts/db.ts', () => {
       /^DATABASE_URL: cannot connect to stargue@127\.0\.0\.1:1\/postgres: connection refused/,
     );
     assert.doesNotMatch(run.stderr + run.stdout, /sup3rsecret/);
+  });
+
+  it('when MIGRATION_DATABASE_URL is set, then migrations use it and a problem names it', async () => {
+    assertOneLineError(
+      await runCli(['migrate'], {
+        MIGRATION_DATABASE_URL: 'postgres://owner:x@127.0.0.1:1/postgres',
+        DATABASE_URL: 'postgres://app:y@127.0.0.1:2/postgres',
+      }),
+      /^MIGRATION_DATABASE_URL: cannot connect to owner@127\.0\.0\.1:1\/postgres/,
+    );
+    await withDatabase(async ({ url }) => {
+      const migrated = await runCli(['migrate'], {
+        MIGRATION_DATABASE_URL: url,
+        DATABASE_URL: 'postgres://app:y@127.0.0.1:2/postgres',
+      });
+      assert.equal(migrated.code, 0, migrated.stderr);
+      const current = await runCli(['status'], { MIGRATION_DATABASE_URL: url });
+      assert.match(current.stdout, /\d+ applied, 0 pending/);
+    });
   });
 
   it('when rehearse gets an unreachable --admin-url, then the error names --admin-url', async () => {

@@ -66,7 +66,12 @@ describe('the compiled processes (npm run build)', () => {
   it('when db.js runs, then it finds the migrations and reports the database current', () => {
     const r = spawnSync(process.execPath, [path.join(outDir, 'db.js'), 'status'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: stack.config.DATABASE_URL },
+      // Migrations run as the owner (MIGRATION_DATABASE_URL); the app's login may not read them.
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: stack.config.DATABASE_URL,
+        MIGRATION_DATABASE_URL: stack.ownerDatabaseUrl,
+      },
       encoding: 'utf8',
       timeout: 300_000,
     });

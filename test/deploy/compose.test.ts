@@ -38,6 +38,8 @@ const REQUIRED = {
   STARGUE_APP_DB_PASSWORD: randomBytes(12).toString('hex'),
   TEMPORAL_DB_PASSWORD: randomBytes(12).toString('hex'),
   TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  APPROVAL_SIGNING_KEY: randomBytes(32).toString('base64'),
+  APPROVAL_VERIFY_KEYS: `a1:${randomBytes(32).toString('base64')}`,
 };
 const OPTIONAL_SECRETS = { LINKEDIN_CLIENT_SECRET: randomBytes(12).toString('hex') };
 
@@ -227,6 +229,13 @@ describe('docker-compose.yml', () => {
         `${name} must not get the owner's password`,
       );
     }
+    // Least privilege for the signing keys: only the API signs decisions; workers verify.
+    assert.equal(service('api').environment?.APPROVAL_SIGNING_KEY, REQUIRED.APPROVAL_SIGNING_KEY);
+    assert.equal(service('worker').environment?.APPROVAL_SIGNING_KEY, '');
+    assert.equal(
+      service('worker').environment?.APPROVAL_VERIFY_KEYS,
+      REQUIRED.APPROVAL_VERIFY_KEYS,
+    );
     assert.equal(
       service('migrate').environment?.MIGRATION_DATABASE_URL,
       `postgres://stargue:${REQUIRED.STARGUE_DB_PASSWORD}@postgres:5432/stargue`,

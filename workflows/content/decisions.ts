@@ -57,6 +57,8 @@ const RULES: Record<'approve' | 'reject' | 'reschedule' | 'release' | 'halt', Ru
     apply(item, { claim }) {
       item.decision = { approved: false, actor: claim.actor };
       pushApproval(item, 'rejected', claim.actor, claim.note, item.view.contentHash ?? '');
+      // The activity recorded it: the Update's answer already says `rejected`.
+      if (!item.legacy) recorded(item, 'rejected');
     },
   },
   reschedule: {

@@ -218,6 +218,14 @@ export function createPublishActivities(deps: PublishDeps) {
           retryAfterMs: outcome.retryAfterMs,
           message: outcome.message,
         };
+      case 'version_inactive':
+        // Nothing was created: the item parks until an operator fixes LINKEDIN_VERSION and
+        // releases it; the error stays on the row for the `stargue_linkedin_version_refused` alarm.
+        await updateOwned({
+          ...(ambiguous ? {} : { state: 'intent', sendingAt: null }),
+          lastError: `${FailureType.VersionInactive}: ${outcome.message}`,
+        });
+        return { kind: 'halted', reason: 'linkedin_version', message: outcome.message };
       case 'permanent':
         return fail(outcome.type, outcome.message);
       case 'unknown':

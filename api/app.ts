@@ -22,6 +22,7 @@ import { reviewRoutes } from './routes/review';
 import { sessionRoutes } from './routes/session';
 import type { LinkedInClient } from '../outlets/linkedin';
 import type { Vault } from '../platform/crypto/vault';
+import { versionWarnings } from '../outlets/linkedin/versions';
 
 export interface AppDeps {
   publishing: PublishingDeps;
@@ -32,6 +33,8 @@ export interface AppDeps {
   /** LinkedIn's OAuth client; null when LinkedIn is not configured (the routes answer 503). */
   linkedin: LinkedInClient | null;
   vault: Vault;
+  /** LINKEDIN_VERSION: `/readyz` warns and a metric counts down as its sunset nears. */
+  linkedinVersion?: string;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -94,8 +97,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  installMetrics(base, deps.publishing.db);
-  await app.register(healthRoutes(deps.readiness));
+  installMetrics(base, deps.publishing.db, deps.linkedinVersion);
+  await app.register(healthRoutes(deps.readiness, () => versionWarnings(deps.linkedinVersion)));
   await app.register(contentRoutes(deps.publishing));
   await app.register(operationsRoutes(deps.publishing));
   await app.register(sessionRoutes(deps.publishing.db));

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { PUBLISH_STATUSES } from '../contracts/workflow';
+import { FailureType, PUBLISH_STATUSES } from '../contracts/workflow';
+import { versionHealth } from '../outlets/linkedin/versions';
 import type { Db } from '../platform/db/client';
 
 // An approved item this late past its time without being published is "overdue" (RELIABILITY.md §1.2).
@@ -10,7 +11,7 @@ const OVERDUE_AFTER_SECONDS = 120;
  * Prometheus metrics for operators. Item figures are read from Postgres at scrape time, so every
  * API instance reports the same truth; request latencies are this instance's own.
  */
-export function installMetrics(app: FastifyInstance, db: Db): void {
+export function installMetrics(app: FastifyInstance, db: Db, linkedinVersion?: string): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'stargue_api_' });
 
@@ -93,6 +94,36 @@ export function installMetrics(app: FastifyInstance, db: Db): void {
         GROUP BY 1, 2`;
       this.reset();
       for (const r of rows) this.set({ outlet: r.outlet, code: r.code.slice(0, 64) }, Number(r.n));
+    },
+  });
+
+  if (linkedinVersion) {
+    new Gauge({
+      name: 'stargue_linkedin_version_days_left',
+      help: 'Days until LinkedIn sunsets LINKEDIN_VERSION (426 to every call from then); alert below 60',
+      labelNames: ['version'] as const,
+      registers: [registry],
+      collect() {
+        const health = versionHealth(linkedinVersion);
+        this.reset();
+        this.set({ version: health.version }, health.daysLeft);
+      },
+    });
+  }
+
+  new Gauge({
+    name: 'stargue_linkedin_version_refused',
+    help: 'Publications waiting because LinkedIn answered 426 to our LinkedIn-Version; alert above 0',
+    registers: [registry],
+    async collect() {
+      this.set(
+        await db.publication.count({
+          where: {
+            state: { in: ['intent', 'sending', 'unresolved'] },
+            lastError: { startsWith: `${FailureType.VersionInactive}:` },
+          },
+        }),
+      );
     },
   });
 

@@ -4,10 +4,11 @@ import { createDb } from '../platform/db/client';
 import { connectClient } from '../platform/temporal';
 import { runProcess } from '../platform/process';
 import { vaultFrom } from '../platform/crypto/keyring';
-import { linkedinClientFrom } from '../platform/linkedin';
+import { checkLinkedInVersion, linkedinClientFrom } from '../platform/linkedin';
 import { buildApp } from './app';
 
 await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
+  checkLinkedInVersion(config, log);
   const db = createDb(config.DATABASE_URL);
   await db.$queryRaw`SELECT 1`;
   const connection = await connectClient(config);
@@ -17,6 +18,7 @@ await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
     publishing: { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log },
     linkedin: linkedinClientFrom(config),
     vault: vaultFrom(config),
+    linkedinVersion: config.LINKEDIN_VERSION,
     readiness: [
       { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
       {

@@ -32,6 +32,8 @@ export const HALT_REASONS = [
   'item_halt',
   'reauth_required',
   'outcome_unknown',
+  /** LinkedIn answered 426 to our LINKEDIN_VERSION: set a working one, then release the item. */
+  'linkedin_version',
 ] as const;
 export type HaltReason = (typeof HALT_REASONS)[number];
 
@@ -178,7 +180,11 @@ export type PublishResult =
       resolution: PublishResolution;
       publishedAt: string;
     }
-  | { kind: 'halted'; reason: 'kill_switch' | 'reauth_required'; message: string }
+  | {
+      kind: 'halted';
+      reason: 'kill_switch' | 'reauth_required' | 'linkedin_version';
+      message: string;
+    }
   | { kind: 'rate_limited'; retryAfterMs: number | null; message: string }
   | { kind: 'unresolved'; message: string };
 

@@ -9,6 +9,8 @@ export type CreateOutcome =
   | { kind: 'duplicate'; urn: string }
   | { kind: 'unauthorized'; message: string }
   | { kind: 'rate_limited'; retryAfterMs: number | null; message: string }
+  /** The outlet no longer serves the API version we speak (LinkedIn's 426): nothing was created. */
+  | { kind: 'version_inactive'; message: string }
   | { kind: 'permanent'; type: FailureTypeName; message: string }
   /** The post may or may not exist: timeout, reset, 5xx, a malformed answer. */
   | { kind: 'unknown'; message: string };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LINKEDIN_VERSION } from '../outlets/linkedin/versions';
 
 const base64Key = z
   .string()
@@ -73,9 +74,11 @@ export const ConfigSchema = z.object({
   LINKEDIN_REDIRECT_URI: z.url().optional().describe('Registered OAuth redirect URI, exact'),
   LINKEDIN_VERSION: z
     .string()
-    .regex(/^\d{4}(0[1-9]|1[0-2])$/, 'must be YYYYMM, e.g. 202601')
-    .default('202601')
-    .describe('Value of the LinkedIn-Version header'),
+    .regex(/^\d{4}(0[1-9]|1[0-2])$/, `must be YYYYMM, e.g. ${DEFAULT_LINKEDIN_VERSION}`)
+    .default(DEFAULT_LINKEDIN_VERSION)
+    .describe(
+      'LinkedIn-Version header of every LinkedIn call; the API and the worker refuse to start once LinkedIn has sunset it, and warn 60 days before',
+    ),
   WORKER_METRICS_ADDRESS: z
     .string()
     .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')

@@ -3,7 +3,7 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { vaultFrom } from '../platform/crypto/keyring';
 import { createDb } from '../platform/db/client';
-import { linkedinClientFrom } from '../platform/linkedin';
+import { checkLinkedInVersion, linkedinClientFrom } from '../platform/linkedin';
 import type { Logger } from '../platform/logger';
 import { runProcess } from '../platform/process';
 import { connectClient, connectWorker, registerSearchAttributes } from '../platform/temporal';
@@ -31,6 +31,7 @@ function installRuntime(log: Logger, metricsAddress: string | undefined): void {
 }
 
 await runProcess('stargue-worker', async ({ config, log, onShutdown }) => {
+  checkLinkedInVersion(config, log);
   installRuntime(log, config.WORKER_METRICS_ADDRESS);
   const db = createDb(config.DATABASE_URL, { max: 10 });
   await db.$queryRaw`SELECT 1`;

@@ -229,6 +229,9 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
     if (state.halt?.reason === 'outcome_unknown') {
       state.halt = null;
       resendAuthorized = true;
+    } else if (state.halt?.reason === 'linkedin_version') {
+      // LinkedIn refused our API version (426): the release says a working one is now set.
+      state.halt = null;
     }
     await audit('item_release', r.actor, null);
   });

@@ -8,7 +8,14 @@ export interface ReadinessCheck {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-export function healthRoutes(checks: ReadinessCheck[]): FastifyPluginAsyncZod {
+/**
+ * `warnings` are things an operator must act on soon that do not make the process unready
+ * (a LinkedIn version close to its sunset); `/readyz` lists them and stays 200.
+ */
+export function healthRoutes(
+  checks: ReadinessCheck[],
+  warnings: () => string[] = () => [],
+): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/healthz',
@@ -25,12 +32,15 @@ export function healthRoutes(checks: ReadinessCheck[]): FastifyPluginAsyncZod {
     const Readiness = z.object({
       status: z.enum(['ready', 'unavailable']),
       checks: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })),
+      warnings: z
+        .array(z.string())
+        .describe('To act on soon; they do not make the process unready'),
     });
     app.get(
       '/readyz',
       {
         schema: {
-          summary: 'Readiness: Postgres and Temporal reachable',
+          summary: 'Readiness: Postgres and Temporal reachable; warnings listed',
           tags: ['health'],
           response: { 200: Readiness, 503: Readiness },
         },
@@ -54,6 +64,7 @@ export function healthRoutes(checks: ReadinessCheck[]): FastifyPluginAsyncZod {
         return reply.code(ok ? 200 : 503).send({
           status: ok ? 'ready' : 'unavailable',
           checks: Object.fromEntries(results) as Record<string, { ok: boolean; error?: string }>,
+          warnings: warnings(),
         });
       },
     );

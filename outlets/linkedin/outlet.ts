@@ -204,15 +204,7 @@ function toCreateOutcome(outcome: CreatePostOutcome, deps: LinkedInOutletDeps): 
         message: `LinkedIn refused: missing permission ${outcome.permission}`,
       };
     case 'version_inactive':
-      deps.log.error(
-        { setting: 'LINKEDIN_VERSION', value: deps.linkedinVersion },
-        'LinkedIn API version is not active',
-      );
-      return {
-        kind: 'permanent',
-        type: FailureType.VersionInactive,
-        message: `LINKEDIN_VERSION=${deps.linkedinVersion} is not active at LinkedIn (${outcome.message}); set a current YYYYMM`,
-      };
+      return versionInactive(outcome.message, deps);
     case 'version_missing':
       return {
         kind: 'permanent',
@@ -237,4 +229,19 @@ function toCreateOutcome(outcome: CreatePostOutcome, deps: LinkedInOutletDeps): 
         message: `${outcome.reason}${outcome.status ? ` ${outcome.status}` : ''}${outcome.snippet ? `: ${outcome.snippet}` : ''}`,
       };
   }
+}
+
+/** LinkedIn's 426: an alarm for the operator and a halt for the item, never a failed post. */
+export function versionInactive(
+  linkedinMessage: string,
+  deps: Pick<LinkedInOutletDeps, 'log' | 'linkedinVersion'>,
+): { kind: 'version_inactive'; message: string } {
+  deps.log.error(
+    { setting: 'LINKEDIN_VERSION', value: deps.linkedinVersion, alarm: 'linkedin_version' },
+    'LinkedIn API version is not active: items are parked until LINKEDIN_VERSION is fixed',
+  );
+  return {
+    kind: 'version_inactive',
+    message: `LINKEDIN_VERSION=${deps.linkedinVersion} is not active at LinkedIn (${linkedinMessage}); set a current YYYYMM, restart the workers, then release the item`,
+  };
 }

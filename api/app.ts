@@ -16,6 +16,7 @@ import { installErrorHandler } from './error-handler';
 import { installMetrics } from './metrics';
 import { contentRoutes } from './routes/content';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { mediaRoutes } from './routes/media';
 import { oauthRoutes } from './routes/oauth';
 import { operationsRoutes } from './routes/operations';
 import { reviewRoutes } from './routes/review';
@@ -35,7 +36,11 @@ export interface AppDeps {
   vault: Vault;
   /** LINKEDIN_VERSION: `/readyz` warns and a metric counts down as its sunset nears. */
   linkedinVersion?: string;
+  /** MEDIA_MAX_BYTES: the largest upload `POST /v1/media` reads (its own body limit). */
+  mediaMaxBytes?: number;
 }
+
+const DEFAULT_MEDIA_MAX_BYTES = 25 * 1024 * 1024;
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -100,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installMetrics(base, deps.publishing.db, deps.linkedinVersion);
   await app.register(healthRoutes(deps.readiness, () => versionWarnings(deps.linkedinVersion)));
   await app.register(contentRoutes(deps.publishing));
+  await app.register(mediaRoutes(deps.publishing, deps.mediaMaxBytes ?? DEFAULT_MEDIA_MAX_BYTES));
   await app.register(operationsRoutes(deps.publishing));
   await app.register(sessionRoutes(deps.publishing.db));
   await app.register(reviewRoutes(deps.publishing));

@@ -17,6 +17,9 @@ export const ROUTE_ROLES = {
   'GET /v1/audit': [],
   'GET /v1/oauth/linkedin/authorize': [],
   'GET /v1/outlets/linkedin/status': ['integration', 'editor'],
+  'POST /v1/media': ['integration', 'editor'],
+  'GET /v1/media/:id': ['integration', 'editor'],
+  'GET /v1/media/:id/content': ['integration', 'editor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RouteKey = keyof typeof ROUTE_ROLES;

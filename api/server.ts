@@ -19,6 +19,7 @@ await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
     linkedin: linkedinClientFrom(config),
     vault: vaultFrom(config),
     linkedinVersion: config.LINKEDIN_VERSION,
+    mediaMaxBytes: config.MEDIA_MAX_BYTES,
     readiness: [
       { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
       {

@@ -7,6 +7,7 @@ export { OUTLET_LIMITS } from '../contracts/content';
 export { countOutletLength } from './little-text';
 export { parseContent, type ParseResult } from './parse';
 export { renderForOutlet, type RenderOptions, type RenderResult } from './sanitize';
+export { titleFromText } from './title';
 
 export type PrepareResult =
   | { ok: true; item: ContentItem; rendered: Partial<Record<Outlet, RenderedContent>> }
@@ -25,7 +26,11 @@ export function prepareContent(markdown: string): PrepareResult {
   const rendered: Partial<Record<Outlet, RenderedContent>> = {};
   const issues: Issue[] = [];
   for (const outlet of item.frontmatter.outlets) {
-    const result = renderForOutlet(item.body, { sanitize: item.frontmatter.sanitize, outlet });
+    const result = renderForOutlet(item.body, {
+      sanitize: item.frontmatter.sanitize,
+      outlet,
+      document: item.frontmatter.document,
+    });
     if (result.ok) rendered[outlet] = result.rendered;
     else {
       issues.push(

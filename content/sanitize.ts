@@ -1,12 +1,24 @@
 import { createHash } from 'node:crypto';
-import { OUTLET_LIMITS, type Outlet, type RenderedContent } from '../contracts/content';
+import {
+  OUTLET_LIMITS,
+  type Frontmatter,
+  type Outlet,
+  type RenderedContent,
+} from '../contracts/content';
 import type { Issue } from '../contracts/issues';
+import type { PostMedia } from '../contracts/media';
 import { countOutletLength, encodeProse, escapeLittleText } from './little-text';
 import { markdownComplexityIssue } from './markdown-guard';
 import { markdownToText } from './markdown-text';
+import { postMedia, type FoundImage } from './media';
 import { findEncodingIssues, normalizeNewlines, replaceLoneSurrogates } from './text-checks';
 
-export type RenderOptions = { sanitize: boolean; outlet: Outlet };
+export type RenderOptions = {
+  sanitize: boolean;
+  outlet: Outlet;
+  /** The frontmatter's PDF document, posted with the text. */
+  document?: Frontmatter['document'];
+};
 export type RenderResult = { ok: true; rendered: RenderedContent } | { ok: false; issues: Issue[] };
 
 /** Markdown longer than this many times the outlet limit is refused before parsing. */
@@ -37,8 +49,10 @@ export function renderForOutlet(body: string, options: RenderOptions): RenderRes
   const source = normalizeNewlines(body).normalize('NFC');
 
   let encoded: string;
+  // Images are only read from Markdown; a body posted as written keeps `![…](…)` as text.
+  const images: FoundImage[] = [];
   if (options.sanitize) {
-    const rendered = renderMarkdown(source, limit);
+    const rendered = renderMarkdown(source, limit, images);
     if (!rendered.ok) return rendered;
     encoded = tidy(rendered.text);
   } else {
@@ -46,7 +60,11 @@ export function renderForOutlet(body: string, options: RenderOptions): RenderRes
   }
   encoded = normalizeEncoded(encoded);
 
-  if (encoded === '') {
+  const attached = postMedia(images, options.document, options.outlet);
+  if (!attached.ok) return attached;
+  const { media } = attached;
+  // A post of images or a document may go without text (LinkedIn allows it); one of text alone may not.
+  if (encoded === '' && !media) {
     return fail('EMPTY_BODY', 'The body is empty once rendered as plain text.');
   }
   const length = countOutletLength(encoded);
@@ -56,13 +74,32 @@ export function renderForOutlet(body: string, options: RenderOptions): RenderRes
       `The text for ${options.outlet} is ${length} characters; the limit is ${limit}. Shorten the body (nothing is cut automatically).`,
     );
   }
-  const contentHash = createHash('sha256').update(encoded, 'utf8').digest('hex');
-  return { ok: true, rendered: { text: encoded, length, contentHash } };
+  return {
+    ok: true,
+    rendered: {
+      text: encoded,
+      length,
+      contentHash: renderedHash(encoded, media),
+      ...(media ? { media } : {}),
+    },
+  };
+}
+
+/**
+ * What an approval binds to. Text alone hashes as before media existed; with media, the ids
+ * (hashes of the bytes), alt texts and title are hashed too, so changing a picture, its alt text
+ * or the document's title needs a new approval.
+ */
+function renderedHash(text: string, media: PostMedia | undefined): string {
+  const hash = createHash('sha256').update(text, 'utf8');
+  if (media) hash.update('\u0000media\u0000').update(JSON.stringify(media), 'utf8');
+  return hash.digest('hex');
 }
 
 function renderMarkdown(
   markdown: string,
   limit: number,
+  images: FoundImage[],
 ): { ok: true; text: string } | { ok: false; issues: Issue[] } {
   const maxSource = limit * MAX_MARKDOWN_FACTOR;
   if (markdown.length > maxSource) {
@@ -79,6 +116,11 @@ function renderMarkdown(
       text: markdownToText(markdown, {
         prose: (text, before) => encodeProse(clean(text), before),
         literal: (text) => escapeLittleText(clean(text)),
+        // An image is attached to the post, not written into its text.
+        image: ({ alt, url, line }) => {
+          images.push({ alt: clean(alt).replace(/\s+/g, ' ').trim(), url, line });
+          return '';
+        },
       }),
     };
   } catch (error) {

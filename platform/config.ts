@@ -79,6 +79,24 @@ export const ConfigSchema = z.object({
     .describe(
       'LinkedIn-Version header of every LinkedIn call; the API and the worker refuse to start once LinkedIn has sunset it, and warn 60 days before',
     ),
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(25 * 1024 * 1024)
+    .describe(
+      'Largest file POST /v1/media stores (also that route’s body limit); images are held to 5 MiB and PDFs to 100 MiB regardless',
+    ),
+  LINKEDIN_MEDIA_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600)
+    .default(20)
+    .describe(
+      'After uploading media LinkedIn will not let the token read the status of: wait this long before creating the post',
+    ),
   WORKER_METRICS_ADDRESS: z
     .string()
     .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')

@@ -14,6 +14,7 @@ export const ErrorCode = {
   BadRequest: 'BAD_REQUEST',
   OAuthFailed: 'OAUTH_FAILED',
   NotConfigured: 'NOT_CONFIGURED',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
 } as const;
 export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -31,6 +32,7 @@ const STATUS: Record<ErrorCodeName, number> = {
   BAD_REQUEST: 400,
   OAUTH_FAILED: 400,
   NOT_CONFIGURED: 503,
+  PAYLOAD_TOO_LARGE: 413,
 };
 
 /** An error meant for the caller: a stable code, a plain message, and the HTTP status it maps to. */

@@ -3,9 +3,13 @@ import type {
   AuditPageSchema,
   ContentListSchema,
   LinkedInStatusSchema,
+  PreviewMediaSchema,
   PreviewSchema,
   SourceSchema,
 } from '../contracts/api';
+import type { RenderedContent } from '../contracts/content';
+import type { MediaView, PostMedia } from '../contracts/media';
+import { findMediaMany } from '../media/store';
 import type { PublishStatus } from '../contracts/workflow';
 import type { PublishingDeps } from './deps';
 import { AppError, ErrorCode, notFound } from './errors';
@@ -97,7 +101,13 @@ export async function previewContent(
       select: { contentId: true, version: true, contentHash: true, rendered: true },
     });
     if (!row) throw notFound(`content ${id}`);
-    const rendered = row.rendered as Record<string, { text: string; length: number }>;
+    const rendered = row.rendered as Record<string, RenderedContent>;
+    const media = await findMediaMany(
+      deps.db,
+      Object.values(rendered).flatMap((r) =>
+        !r.media ? [] : r.media.kind === 'images' ? r.media.images.map((i) => i.id) : [r.media.id],
+      ),
+    );
     return {
       id: row.contentId,
       version: row.version,
@@ -107,6 +117,7 @@ export async function previewContent(
         text: r.text,
         length: r.length,
         limit: OUTLET_LIMIT[outlet] ?? 3000,
+        ...(r.media ? { media: previewMedia(r.media, media) } : {}),
       })),
     };
   } catch (err) {
@@ -115,6 +126,38 @@ export async function previewContent(
 }
 
 const OUTLET_LIMIT: Record<string, number> = { linkedin: 3000 };
+
+function previewMedia(
+  media: PostMedia,
+  stored: Map<string, MediaView>,
+): z.infer<typeof PreviewMediaSchema> {
+  const url = (id: string) => `/v1/media/${encodeURIComponent(id)}/content`;
+  if (media.kind === 'document') {
+    const facts = stored.get(media.id);
+    return {
+      kind: 'document',
+      id: media.id,
+      title: media.title,
+      pages: facts?.pages ?? null,
+      bytes: facts?.bytes ?? null,
+      url: url(media.id),
+    };
+  }
+  return {
+    kind: 'images',
+    images: media.images.map((image) => {
+      const facts = stored.get(image.id);
+      return {
+        id: image.id,
+        alt: image.alt,
+        type: facts?.type ?? null,
+        width: facts?.width ?? null,
+        height: facts?.height ?? null,
+        url: url(image.id),
+      };
+    }),
+  };
+}
 
 /** The Markdown as submitted (the review page diffs it against the previous version). */
 export async function contentSource(

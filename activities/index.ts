@@ -11,6 +11,7 @@ export interface ActivityDeps {
   outlets: Record<string, Outlet>;
   resendWindowMs?: number;
   beforeSend?: PublishDeps['beforeSend'];
+  mediaGraceMs?: number;
 }
 
 /** Every activity, built once with its dependencies; workflows proxy this type. */

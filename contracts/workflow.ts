@@ -186,7 +186,9 @@ export type PublishResult =
       message: string;
     }
   | { kind: 'rate_limited'; retryAfterMs: number | null; message: string }
-  | { kind: 'unresolved'; message: string };
+  | { kind: 'unresolved'; message: string }
+  /** Media uploaded but not yet usable at the outlet: wait durably, then call again. */
+  | { kind: 'media_pending'; retryAfterMs: number; message: string };
 
 /** Failure `type`s raised on purpose; the workflow and the API branch on them. */
 export const FailureType = {
@@ -202,6 +204,8 @@ export const FailureType = {
   ServerError: 'LINKEDIN_5XX',
   OutletDisabled: 'OUTLET_DISABLED',
   AccountMissing: 'ACCOUNT_NOT_CONNECTED',
+  /** The outlet could not process an image or document (or lost it): replace it. */
+  MediaFailed: 'MEDIA_FAILED',
 } as const;
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
 
@@ -216,6 +220,7 @@ export const PERMANENT_FAILURES: readonly string[] = [
   FailureType.Rejected,
   FailureType.OutletDisabled,
   FailureType.AccountMissing,
+  FailureType.MediaFailed,
 ];
 
 // ---- engagement follow-up ----

@@ -60,7 +60,7 @@ await runProcess('stargue-worker', async ({ config, log, onShutdown }) => {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: { db, outlets },
+    activities: { db, outlets, mediaGraceMs: config.LINKEDIN_MEDIA_GRACE_SECONDS * 1000 },
     workflowBundle: loadPrebuiltBundle({ onSkip: (reason) => log.warn(reason) }),
   });
   onShutdown(async () => {

@@ -407,6 +407,13 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
       case 'unresolved':
         await park('outcome_unknown', result.message);
         return 'retry';
+      case 'media_pending':
+        // LinkedIn is still processing the uploaded media: wait durably, then ask again.
+        state.nextAttemptAt = new Date(Date.now() + result.retryAfterMs).toISOString();
+        describe();
+        await sleep(result.retryAfterMs);
+        state.nextAttemptAt = null;
+        return 'retry';
       case 'rate_limited': {
         rateLimitStreak++;
         const delay =

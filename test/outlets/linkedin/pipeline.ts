@@ -96,6 +96,9 @@ export async function startOAuthApp(
     findPostsByAuthor: (input) => ready().findPostsByAuthor(input),
     deletePost: (input) => ready().deletePost(input),
     getSocialActions: (input) => ready().getSocialActions(input),
+    initializeUpload: (input) => ready().initializeUpload(input),
+    uploadBytes: (input) => ready().uploadBytes(input),
+    getMediaStatus: (input) => ready().getMediaStatus(input),
   };
   const log = options.log ?? stack.log;
   const app = await buildApp({

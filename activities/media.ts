@@ -122,7 +122,7 @@ async function upload(
   }
   const put = await media.upload({
     uploadUrl: initialized.uploadUrl,
-    data: new Uint8Array(stored.data) as Uint8Array<ArrayBuffer>,
+    data: stored.data,
     contentType: stored.type,
     timeoutMs,
   });

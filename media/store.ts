@@ -53,7 +53,7 @@ export async function findMedia(db: Db, id: string): Promise<MediaView | null> {
 export async function readMediaBytes(
   db: Db,
   id: string,
-): Promise<{ type: MediaType; data: Uint8Array } | null> {
+): Promise<{ type: MediaType; data: Uint8Array<ArrayBuffer> } | null> {
   const row = await db.media.findUnique({ where: { id }, select: { type: true, data: true } });
   return row ? { type: row.type as MediaType, data: row.data } : null;
 }

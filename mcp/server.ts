@@ -1,6 +1,7 @@
 // `npm run mcp`: Stargue for AI assistants over stdio (Model Context Protocol). It acts through the
-// same use cases as the REST API, as the `integration` key in STARGUE_API_KEY, and so can submit
-// and read — never approve, reject, reschedule or flip the kill switch: approval stays human.
+// same use cases as the REST API, as the `integration` key in STARGUE_API_KEY, and so can submit,
+// upload media and read — never approve, reject, reschedule or flip the kill switch: approval
+// stays human.
 import { Client } from '@temporalio/client';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -15,6 +16,7 @@ import { getContent, submitContent } from '../publishing/content';
 import type { Actor, PublishingDeps } from '../publishing/deps';
 import { AppError } from '../publishing/errors';
 import { listContent, previewContent } from '../publishing/listing';
+import { uploadMedia } from '../publishing/media';
 
 type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean };
 
@@ -31,7 +33,11 @@ async function answer(run: () => Promise<unknown>): Promise<ToolResult> {
   }
 }
 
-export function createMcpServer(deps: PublishingDeps, actor: Actor): McpServer {
+export function createMcpServer(
+  deps: PublishingDeps,
+  actor: Actor,
+  options: { mediaMaxBytes: number },
+): McpServer {
   const server = new McpServer({ name: 'stargue', version: '1.0.0' });
   server.registerTool(
     'submit_content',
@@ -80,6 +86,26 @@ export function createMcpServer(deps: PublishingDeps, actor: Actor): McpServer {
         listContent(deps, { status: args.status, limit: args.limit ?? 20, cursor: args.cursor }),
       ),
   );
+  server.registerTool(
+    'upload_media',
+    {
+      title: 'Upload media',
+      description:
+        'Upload an image (PNG, JPEG, GIF) or a PDF as base64. Answers its id (sha256:…): attach an image with ![alt text](media:ID) in the Markdown, a PDF with frontmatter `document: {media: ID, title: …}`.',
+      inputSchema: {
+        base64: z
+          .string()
+          .min(1)
+          .max(Math.ceil(options.mediaMaxBytes / 3) * 4 + 4)
+          .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+      },
+    },
+    (args) =>
+      answer(async () => {
+        const data = new Uint8Array(Buffer.from(args.base64, 'base64'));
+        return (await uploadMedia(deps, actor, data, options.mediaMaxBytes)).media;
+      }),
+  );
   return server;
 }
 
@@ -103,12 +129,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         log: log.child({ via: 'mcp' }),
       };
-      const server = createMcpServer(deps, {
-        name: owner.name,
-        role: owner.role,
-        keyId: owner.id,
-        channel: 'mcp',
-      });
+      const server = createMcpServer(
+        deps,
+        { name: owner.name, role: owner.role, keyId: owner.id, channel: 'mcp' },
+        { mediaMaxBytes: config.MEDIA_MAX_BYTES },
+      );
       onShutdown(async () => {
         await server.close();
         await connection.close();

@@ -15,6 +15,7 @@ export const ErrorCode = {
   OAuthFailed: 'OAUTH_FAILED',
   NotConfigured: 'NOT_CONFIGURED',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
 } as const;
 export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -33,6 +34,7 @@ const STATUS: Record<ErrorCodeName, number> = {
   OAUTH_FAILED: 400,
   NOT_CONFIGURED: 503,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
 /** An error meant for the caller: a stable code, a plain message, and the HTTP status it maps to. */

@@ -116,7 +116,14 @@ export function mediaRoutes(deps: PublishingDeps, maxBytes: number): FastifyPlug
 async function uploadedBytes(request: FastifyRequest): Promise<Uint8Array<ArrayBuffer>> {
   if (!request.isMultipart()) {
     const body = request.body;
-    if (!Buffer.isBuffer(body) || body.length === 0) {
+    // JSON or text reached a parser of the API's own: not a file.
+    if (body !== undefined && !Buffer.isBuffer(body)) {
+      throw new AppError(
+        ErrorCode.UnsupportedMediaType,
+        `send the file as ${RAW_TYPES.join(', ')} or multipart/form-data, not ${String(request.headers['content-type']).slice(0, 100)}`,
+      );
+    }
+    if (!body || body.length === 0) {
       throw new AppError(ErrorCode.Validation, 'the request carries no file', [
         {
           path: 'file',

@@ -81,9 +81,7 @@ describe('LinkedIn answers 426 to our LinkedIn-Version', () => {
     assert.match(metrics, /^stargue_linkedin_version_refused [1-9]\d*$/m);
 
     // The operator sets a working version (workers restart with it), then releases the item.
-    // (The stack closes the worker's connection at the end.)
-    stale.worker.shutdown();
-    await eventually(async () => (stale.worker.getState() === 'STOPPED' ? true : undefined));
+    await stale.stop();
     await startWorkerWith(stack);
     const handle = stack.temporal.workflow.getHandle(contentWorkflowId(item.id, 1));
     await handle.signal(releaseSignal, { actor: 'olga' });

@@ -5,7 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { createKeys, type Keys } from '../helpers/api';
+import { mediaIdOf } from '../../media/store';
 import { post } from '../helpers/content';
+import { png } from '../helpers/media';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -59,6 +61,7 @@ describe('MCP server over stdio', () => {
       'list_content',
       'preview_content',
       'submit_content',
+      'upload_media',
     ]);
     assert.ok(!names.some((n) => /approve|reject|reschedule|kill|cancel/.test(n)));
   });
@@ -87,6 +90,44 @@ describe('MCP server over stdio', () => {
       where: { subject: id, action: 'content.submitted' },
     });
     assert.equal((audit.details as { role: string }).role, 'integration');
+  });
+
+  it('when an image is uploaded through MCP, then its id can be referenced by a submission', async () => {
+    const image = png(5, 4);
+    const media = json(
+      await client.callTool({
+        name: 'upload_media',
+        arguments: { base64: image.toString('base64') },
+      }),
+    );
+    assert.equal(media.id, mediaIdOf(image));
+    assert.deepEqual([media.type, media.width, media.height], ['image/png', 5, 4]);
+    const again = json(
+      await client.callTool({
+        name: 'upload_media',
+        arguments: { base64: image.toString('base64') },
+      }),
+    );
+    assert.equal(again.id, media.id, 'the same bytes, the same id');
+    const id = uniqueId('mcp-media');
+    const submitted = json(
+      await client.callTool({
+        name: 'submit_content',
+        arguments: {
+          id,
+          markdown: post({
+            body: `With a picture ![A small test image](media:${String(media.id)})`,
+          }),
+        },
+      }),
+    );
+    assert.equal(submitted.workflowId, `content:${id}:v1`);
+    const refused = (await client.callTool({
+      name: 'upload_media',
+      arguments: { base64: Buffer.from('not an image').toString('base64') },
+    })) as ToolAnswer;
+    assert.equal(refused.isError, true);
+    assert.equal(json(refused).error, 'VALIDATION_FAILED');
   });
 
   it('when content is invalid, then the tool answers an error with the same issues as the API', async () => {

@@ -63,9 +63,15 @@ export function renderForOutlet(body: string, options: RenderOptions): RenderRes
   const attached = postMedia(images, options.document, options.outlet);
   if (!attached.ok) return attached;
   const { media } = attached;
-  // A post of images or a document may go without text (LinkedIn allows it); one of text alone may not.
-  if (encoded === '' && !media) {
-    return fail('EMPTY_BODY', 'The body is empty once rendered as plain text.');
+  // Media need words too: an empty text would leave a lost create nothing to be recognised by
+  // (read-back and LinkedIn's duplicate answer both go by the text).
+  if (encoded === '') {
+    return fail(
+      'EMPTY_BODY',
+      media
+        ? 'The body has no text besides its media; add a line for the post.'
+        : 'The body is empty once rendered as plain text.',
+    );
   }
   const length = countOutletLength(encoded);
   if (length > limit) {

@@ -87,10 +87,13 @@ describe('media in Markdown', () => {
     assert.deepEqual(rendered.media, { kind: 'images', images: [{ id: ID_B, alt: 'Team' }] });
   });
 
-  it('when the body is only an image, then the post goes out without text', () => {
-    const rendered = prepared(VALID_FRONTMATTER, `![Only a picture](media:${ID_A})`);
-    assert.equal(rendered.text, '');
-    assert.equal(rendered.media?.kind, 'images');
+  it('when the body is only an image, then it is EMPTY_BODY: a post needs a line of text', () => {
+    const found = issues(VALID_FRONTMATTER, `![Only a picture](media:${ID_A})`);
+    assert.deepEqual(
+      found.map((i) => i.code),
+      ['EMPTY_BODY'],
+    );
+    assert.match(found[0]?.message ?? '', /no text besides its media/);
   });
 
   it('when sanitize is false, then images are not read and the Markdown is posted as written', () => {

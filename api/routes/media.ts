@@ -134,12 +134,25 @@ async function uploadedBytes(request: FastifyRequest): Promise<Uint8Array<ArrayB
     }
     return new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>;
   }
-  const part = await request.file();
+  const part = await request.file().catch(malformed);
   if (!part || part.fieldname !== 'file') {
     throw new AppError(ErrorCode.Validation, 'the multipart request has no part named `file`', [
       { path: 'file', code: 'REQUIRED', message: 'Send the file as the multipart part `file`.' },
     ]);
   }
-  const data = await part.toBuffer();
+  const data = await part.toBuffer().catch(malformed);
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength) as Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * A multipart body busboy cannot read (no boundary, cut short) is the caller's error; errors the
+ * plugin already classifies (413 too large, 406 not multipart) keep their status.
+ */
+function malformed(error: unknown): never {
+  if (typeof (error as { statusCode?: unknown }).statusCode === 'number') throw error;
+  const detail = error instanceof Error ? error.message : String(error);
+  throw new AppError(
+    ErrorCode.BadRequest,
+    `the multipart body cannot be read: ${detail.slice(0, 200)}`,
+  );
 }

@@ -113,6 +113,22 @@ describe('POST /v1/media and GET /v1/media/:id', () => {
     });
     assert.equal(noFile.statusCode, 422);
     assert.match(noFile.json().message, /no part named `file`/);
+    const noBoundary = await app.inject({
+      method: 'POST',
+      url: '/v1/media',
+      headers: { ...bearer(keys.editor), 'content-type': 'multipart/form-data' },
+      payload: 'whatever',
+    });
+    assert.equal(noBoundary.statusCode, 400, noBoundary.body);
+    assert.equal(noBoundary.json().error, 'BAD_REQUEST');
+    const cutShort = multipart('file', png(2, 2));
+    const truncated = await app.inject({
+      method: 'POST',
+      url: '/v1/media',
+      headers: { ...bearer(keys.editor), ...cutShort.headers },
+      payload: cutShort.payload.subarray(0, cutShort.payload.length - 20),
+    });
+    assert.ok([400, 422].includes(truncated.statusCode), truncated.body);
     const anonymous = await app.inject({
       method: 'POST',
       url: '/v1/media',

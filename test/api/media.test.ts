@@ -92,7 +92,7 @@ describe('POST /v1/media and GET /v1/media/:id', () => {
     assert.equal(text.statusCode, 422);
     assert.equal(text.json().error, 'VALIDATION_FAILED');
     assert.deepEqual(
-      text.json().issues.map((i: { path: string; code: string }) => [i.path, i.code]),
+      text.json<{ issues: { path: string; code: string }[] }>().issues.map((i) => [i.path, i.code]),
       [['file', 'MEDIA_UNSUPPORTED_TYPE']],
     );
     const huge = await upload(keys.editor, png(10_000, 4_000), 'image/png');

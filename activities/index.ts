@@ -16,6 +16,7 @@ export interface ActivityDeps {
   followUps?: PublishDeps['followUps'];
   resendWindowMs?: number;
   beforeSend?: PublishDeps['beforeSend'];
+  mediaGraceMs?: number;
 }
 
 /** Every activity, built once with its dependencies; workflows proxy this type. */

@@ -7,8 +7,10 @@ import {
   type PublishResult,
   type PublishStatus,
 } from '../contracts/workflow';
+import type { RenderedContent } from '../contracts/content';
 import type { Db, Prisma } from '../platform/db/client';
-import type { Outlet } from '../outlets/outlet';
+import type { CreateOutcome, Outlet } from '../outlets/outlet';
+import { prepareAttachments } from './media';
 import { recordStatus } from './records';
 
 /** Starts a publication's engagement follow-up once (idempotent on its derived workflow id). */
@@ -28,9 +30,12 @@ export interface PublishDeps {
   beforeSend?: (key: string) => Promise<void> | void;
   /** Where new runs start the engagement follow-up (the worker's Temporal client). */
   followUps?: FollowUps;
+  /** After uploading media whose status the token may not read, wait this long (default 20 s). */
+  mediaGraceMs?: number;
 }
 
 const DEFAULT_RESEND_WINDOW_MS = 10 * 60_000;
+const DEFAULT_MEDIA_GRACE_MS = 20_000;
 const HEARTBEAT_EVERY_MS = 2_000;
 // Do not start an outlet call this close to the attempt's deadline: Temporal may already have
 // handed the work to another attempt (a frozen worker waking up, RELIABILITY.md W4).
@@ -77,9 +82,9 @@ export function createPublishActivities(deps: PublishDeps) {
       where: { contentId_version: { contentId: input.contentId, version: input.version } },
       select: { contentHash: true, rendered: true },
     });
-    const rendered = (
-      content?.rendered as Record<string, { text: string; contentHash: string }> | undefined
-    )?.[input.outlet];
+    const rendered = (content?.rendered as Record<string, RenderedContent> | undefined)?.[
+      input.outlet
+    ];
     if (!content || !rendered || content.contentHash !== input.contentHash) {
       throw ApplicationFailure.nonRetryable(
         'the stored content no longer matches what was approved',
@@ -195,15 +200,36 @@ export function createPublishActivities(deps: PublishDeps) {
       }
     }
 
-    await deps.beforeSend?.(key);
-    // A worker frozen since the claim must not wake up and send: re-check right before the call.
-    await stillOwned();
+    // Images and documents are uploaded (or reused) and recorded with the row before the create.
+    const media = await prepareAttachments({
+      db,
+      session,
+      publicationId: pub.id,
+      fence,
+      media: rendered.media,
+      deadline,
+      createMarginMs: DEADLINE_MARGIN_MS,
+      graceMs: deps.mediaGraceMs ?? DEFAULT_MEDIA_GRACE_MS,
+    });
+    if (media.kind === 'pending') {
+      await undoClaim(ambiguous);
+      return { kind: 'media_pending', retryAfterMs: media.retryAfterMs, message: media.message };
+    }
+    if (media.kind === 'failed') return fail(FailureType.MediaFailed, media.message);
 
-    let outcome = await session.create(text);
-    if (outcome.kind === 'unauthorized' && (await session.refresh())) {
-      // The refresh took time: the second create obeys the same deadline and fence as the first.
+    let outcome: CreateOutcome;
+    if (media.kind === 'outlet_failure') {
+      outcome = media.failure;
+    } else {
+      await deps.beforeSend?.(key);
+      // A worker frozen since the claim must not wake up and send: re-check right before the call.
       await stillOwned();
-      outcome = await session.create(text);
+      outcome = await session.create(text, media.attachments);
+      if (outcome.kind === 'unauthorized' && (await session.refresh())) {
+        // The refresh took time: the second create obeys the same deadline and fence as the first.
+        await stillOwned();
+        outcome = await session.create(text, media.attachments);
+      }
     }
 
     switch (outcome.kind) {
@@ -243,6 +269,14 @@ export function createPublishActivities(deps: PublishDeps) {
           retryAfterMs: outcome.retryAfterMs,
           message: outcome.message,
         };
+      case 'version_inactive':
+        // Nothing was created: the item parks until an operator fixes LINKEDIN_VERSION and
+        // releases it; the error stays on the row for the `stargue_linkedin_version_refused` alarm.
+        await updateOwned({
+          ...(ambiguous ? {} : { state: 'intent', sendingAt: null }),
+          lastError: `${FailureType.VersionInactive}: ${outcome.message}`,
+        });
+        return { kind: 'halted', reason: 'linkedin_version', message: outcome.message };
       case 'permanent':
         return fail(outcome.type, outcome.message);
       case 'unknown':

@@ -16,6 +16,7 @@ import { createApiMetrics, installRequestMetrics, type ApiMetrics } from './metr
 import { registerOpenApi } from './openapi';
 import { contentRoutes } from './routes/content';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { mediaRoutes } from './routes/media';
 import { meRoutes } from './routes/me';
 import { oauthRoutes } from './routes/oauth';
 import { operationsRoutes } from './routes/operations';
@@ -23,6 +24,7 @@ import { reviewRoutes } from './routes/review';
 import { sessionRoutes } from './routes/session';
 import type { LinkedInClient } from '../outlets/linkedin';
 import type { Vault } from '../platform/crypto/vault';
+import { versionWarnings } from '../outlets/linkedin/versions';
 
 export interface AppDeps {
   publishing: PublishingDeps;
@@ -41,7 +43,13 @@ export interface AppDeps {
   /** LinkedIn's OAuth client; null when LinkedIn is not configured (the routes answer 503). */
   linkedin: LinkedInClient | null;
   vault: Vault;
+  /** LINKEDIN_VERSION: `/readyz` warns and a metric counts down as its sunset nears. */
+  linkedinVersion?: string;
+  /** MEDIA_MAX_BYTES: the largest upload `POST /v1/media` reads (its own body limit). */
+  mediaMaxBytes?: number;
 }
+
+const DEFAULT_MEDIA_MAX_BYTES = 25 * 1024 * 1024;
 
 const BODY_LIMIT = 1024 * 1024;
 const DEFAULT_KEY_CACHE_MS = 5_000;
@@ -94,10 +102,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.keyCacheMs ?? DEFAULT_KEY_CACHE_MS,
   );
   await registerOpenApi(base);
-  installRequestMetrics(base, deps.metrics ?? createApiMetrics(deps.publishing.db));
+  installRequestMetrics(
+    base,
+    deps.metrics ?? createApiMetrics(deps.publishing.db, deps.linkedinVersion),
+  );
 
-  await app.register(healthRoutes(deps.readiness));
+  await app.register(healthRoutes(deps.readiness, () => versionWarnings(deps.linkedinVersion)));
   await app.register(contentRoutes(deps.publishing));
+  await app.register(mediaRoutes(deps.publishing, deps.mediaMaxBytes ?? DEFAULT_MEDIA_MAX_BYTES));
   await app.register(operationsRoutes(deps.publishing));
   await app.register(meRoutes());
   await app.register(sessionRoutes(deps.publishing.db));

@@ -97,6 +97,7 @@ export function installErrorHandler(app: FastifyInstance): void {
 function fastifyCode(error: FastifyError, status: number): string {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
       return 'PAYLOAD_TOO_LARGE';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'UNSUPPORTED_MEDIA_TYPE';

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { PUBLISH_STATUSES } from '../contracts/workflow';
+import { FailureType, PUBLISH_STATUSES } from '../contracts/workflow';
+import { versionHealth } from '../outlets/linkedin/versions';
 import type { Db } from '../platform/db/client';
 
 // An approved item this late past its time without being published is "overdue" (RELIABILITY.md §1.2).
@@ -17,7 +18,7 @@ export interface ApiMetrics {
  * served by a listener of their own (METRICS_PORT, `buildMetricsServer`), never on the public
  * API port: a scrape queries the database, and the figures are for operators.
  */
-export function createApiMetrics(db: Db): ApiMetrics {
+export function createApiMetrics(db: Db, linkedinVersion?: string): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'stargue_api_' });
 
@@ -93,6 +94,36 @@ export function createApiMetrics(db: Db): ApiMetrics {
         GROUP BY 1, 2`;
       this.reset();
       for (const r of rows) this.set({ outlet: r.outlet, code: r.code.slice(0, 64) }, Number(r.n));
+    },
+  });
+
+  if (linkedinVersion) {
+    new Gauge({
+      name: 'stargue_linkedin_version_days_left',
+      help: 'Days until LinkedIn sunsets LINKEDIN_VERSION (426 to every call from then); alert below 60',
+      labelNames: ['version'] as const,
+      registers: [registry],
+      collect() {
+        const health = versionHealth(linkedinVersion);
+        this.reset();
+        this.set({ version: health.version }, health.daysLeft);
+      },
+    });
+  }
+
+  new Gauge({
+    name: 'stargue_linkedin_version_refused',
+    help: 'Publications waiting because LinkedIn answered 426 to our LinkedIn-Version; alert above 0',
+    registers: [registry],
+    async collect() {
+      this.set(
+        await db.publication.count({
+          where: {
+            state: { in: ['intent', 'sending', 'unresolved'] },
+            lastError: { startsWith: `${FailureType.VersionInactive}:` },
+          },
+        }),
+      );
     },
   });
 

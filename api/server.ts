@@ -4,19 +4,20 @@ import { createDb } from '../platform/db/client';
 import { connectClient } from '../platform/temporal';
 import { runProcess } from '../platform/process';
 import { decisionSignerFrom, vaultFrom } from '../platform/crypto/keyring';
-import { linkedinClientFrom } from '../platform/linkedin';
+import { checkLinkedInVersion, linkedinClientFrom } from '../platform/linkedin';
 import { schedulePurge } from '../platform/purge';
 import { buildApp } from './app';
 import { buildMetricsServer, createApiMetrics } from './metrics';
 
 await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
+  checkLinkedInVersion(config, log);
   const db = createDb(config.DATABASE_URL);
   await db.$queryRaw`SELECT 1`;
   const connection = await connectClient(config);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const signer = decisionSignerFrom(config);
   if (!signer) log.warn('APPROVAL_SIGNING_KEY not set: approvals and releases will answer 503');
-  const metrics = createApiMetrics(db);
+  const metrics = createApiMetrics(db, config.LINKEDIN_VERSION);
   const app = await buildApp({
     log,
     keyCacheMs: config.API_KEY_CACHE_SECONDS * 1000,
@@ -27,6 +28,8 @@ await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
     trustProxy: config.TRUST_PROXY,
+    linkedinVersion: config.LINKEDIN_VERSION,
+    mediaMaxBytes: config.MEDIA_MAX_BYTES,
     readiness: [
       { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
       {

@@ -31,16 +31,22 @@ function toIssues(
   locate: Locator,
 ): Issue[] {
   if (issue.code === 'unrecognized_keys') {
+    // Keys of a nested mapping (`document`) are reported with their parent: `document.titel`.
+    const parent = issue.path.map((part) => printable(String(part)));
     return issue.keys.map((key) => ({
-      path: printable(key),
+      path: [...parent, printable(key)].join('.'),
       code: 'UNKNOWN_KEY',
-      message: unknownKeyMessage(key),
-      ...locate([key], 'key'),
+      message:
+        parent.length === 0
+          ? unknownKeyMessage(key)
+          : `Unknown key "${printable(key)}" in ${parent.join('.')}.`,
+      ...(parent.length === 0 ? locate([key], 'key') : locate(issue.path, 'value')),
     }));
   }
   const path = issue.path.map((part) => printable(String(part))).join('.');
-  const topKey = issue.path[0];
-  if (issue.path.length === 1 && typeof topKey === 'string' && !Object.hasOwn(data, topKey)) {
+  const key = issue.path.at(-1);
+  const parent = valueAt(data, issue.path.slice(0, -1));
+  if (typeof key === 'string' && isMapping(parent) && !Object.hasOwn(parent, key)) {
     return [{ path, code: 'REQUIRED', message: `${path}: this key is required.` }];
   }
   return [
@@ -79,4 +85,14 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] ?? Infinity;
+}
+
+function valueAt(data: Record<string, unknown>, path: readonly PropertyKey[]): unknown {
+  let value: unknown = data;
+  for (const part of path) value = isMapping(value) ? value[String(part)] : undefined;
+  return value;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -9,6 +9,7 @@ export { MAX_LISTED_ISSUES } from './issue-list';
 export { countOutletLength } from './little-text';
 export { parseContent, type ParseResult } from './parse';
 export { renderForOutlet, type RenderOptions, type RenderResult } from './sanitize';
+export { titleFromText } from './title';
 
 export type PrepareResult =
   | {
@@ -36,7 +37,11 @@ export function prepareContent(markdown: string): PrepareResult {
   const issues: Issue[] = [];
   const warnings = new Map<string, Issue>();
   for (const outlet of item.frontmatter.outlets) {
-    const result = renderForOutlet(item.body, { sanitize: item.frontmatter.sanitize, outlet });
+    const result = renderForOutlet(item.body, {
+      sanitize: item.frontmatter.sanitize,
+      outlet,
+      document: item.frontmatter.document,
+    });
     if (result.ok) {
       rendered[outlet] = result.rendered;
       // The same body gives every outlet the same warnings: list each once.

@@ -28,6 +28,8 @@ export interface TextWriter {
    * it, or when it returns undefined, a link is written `text (url)`.
    */
   link?(text: string, url: string): string | undefined;
+  /** What stands in for an image; without it, its alt text. `line` is 1-based in `markdown`. */
+  image?(image: { alt: string; url: string; line: number | undefined }): string;
 }
 
 const parser = unified().use(remarkParse).use(remarkGfm);
@@ -39,7 +41,7 @@ const parser = unified().use(remarkParse).use(remarkGfm);
  * lists → `- ` / `1. ` lines (task items `☐ ` / `☑ `), nested ones indented under their parent;
  * blockquotes → lines prefixed `> ` (the `>` is escaped by the writer, LinkedIn shows it);
  * tables → one line per row, cells joined by ` | `; a thematic break → `———`;
- * links → `text (url)`, or just the url when the text is the url; images → their alt text;
+ * links → `text (url)`, or just the url when the text is the url; images → what the writer puts in their place (their alt text by default);
  * raw HTML → its text (see html-text.ts). Soft line breaks stay line breaks: a post keeps the
  * author's line layout rather than reflowing it as a web page would.
  */
@@ -138,7 +140,7 @@ class Renderer {
       let text = this.phrasing(node, out === '' ? before : lastCharacter(out));
       // "a <b></b> c" and "a <script>…</script> c" leave "a  c": keep one of the two spaces.
       if (removed && out.endsWith(' ') && text.startsWith(' ')) text = text.slice(1);
-      removed = node.type === 'html' && text === '';
+      removed = (node.type === 'html' || node.type.startsWith('image')) && text === '';
       out += text;
     }
     return out;
@@ -161,13 +163,22 @@ class Renderer {
       case 'linkReference':
         return this.link(node.children, this.definitions.get(node.identifier) ?? '', before);
       case 'image':
+        return this.image(node.alt ?? '', node.url, node.position?.start.line);
       case 'imageReference':
-        return this.writer.literal(node.alt ?? '');
+        return this.image(
+          node.alt ?? '',
+          this.definitions.get(node.identifier) ?? '',
+          node.position?.start.line,
+        );
       case 'footnoteReference':
         return this.writer.literal(`[${node.label ?? node.identifier}]`);
       case 'html':
         return this.writer.prose(this.html.text(node.value), before);
     }
+  }
+
+  private image(alt: string, url: string, line: number | undefined): string {
+    return this.writer.image ? this.writer.image({ alt, url, line }) : this.writer.literal(alt);
   }
 
   private link(children: readonly PhrasingContent[], url: string, before: string): string {

@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
-import { OUTLET_LIMITS, type Outlet, type RenderedContent } from '../contracts/content';
+import {
+  OUTLET_LIMITS,
+  type Frontmatter,
+  type Outlet,
+  type RenderedContent,
+} from '../contracts/content';
 import type { Issue } from '../contracts/issues';
+import type { PostMedia } from '../contracts/media';
 import { countOutletLength, encodeProse, escapeLittleText } from './little-text';
 import { markdownComplexityIssue } from './markdown-guard';
 import { markdownToText, type TextWriter } from './markdown-text';
+import { postMedia, type FoundImage } from './media';
 import {
   findEncodingIssues,
   normalizeNewlines,
@@ -11,7 +18,12 @@ import {
   replaceLoneSurrogates,
 } from './text-checks';
 
-export type RenderOptions = { sanitize: boolean; outlet: Outlet };
+export type RenderOptions = {
+  sanitize: boolean;
+  outlet: Outlet;
+  /** The frontmatter's PDF document, posted with the text. */
+  document?: Frontmatter['document'];
+};
 /** `warnings` are problems that do not stop the item (see `invisibleCharacterWarning`). */
 export type RenderResult =
   { ok: true; rendered: RenderedContent; warnings: Issue[] } | { ok: false; issues: Issue[] };
@@ -45,10 +57,17 @@ export function renderForOutlet(body: string, options: RenderOptions): RenderRes
 
   let encoded: string;
   const warnings: Issue[] = [];
+  // Images are only read from Markdown; a body posted as written keeps `![…](…)` as text.
+  const images: FoundImage[] = [];
   if (options.sanitize) {
     const rendered = renderMarkdownGuarded(source, limit * MAX_MARKDOWN_FACTOR, {
       prose: (text, before) => encodeProse(clean(text), before),
       literal: (text) => escapeLittleText(clean(text)),
+      // An image is attached to the post, not written into its text.
+      image: ({ alt, url, line }) => {
+        images.push({ alt: clean(alt).replace(/\s+/g, ' ').trim(), url, line });
+        return '';
+      },
     });
     if (!rendered.ok) return rendered;
     encoded = tidy(rendered.text);
@@ -64,8 +83,20 @@ export function renderForOutlet(body: string, options: RenderOptions): RenderRes
     ok: false as const,
     issues: [...refusal.issues, ...warnings],
   });
+  const attached = postMedia(images, options.document, options.outlet);
+  if (!attached.ok) return refuse(attached);
+  const { media } = attached;
+  // Media need words too: an empty text would leave a lost create nothing to be recognised by
+  // (read-back and LinkedIn's duplicate answer both go by the text).
   if (encoded === '') {
-    return refuse(fail('EMPTY_BODY', 'The body is empty once rendered as plain text.'));
+    return refuse(
+      fail(
+        'EMPTY_BODY',
+        media
+          ? 'The body has no text besides its media; add a line for the post.'
+          : 'The body is empty once rendered as plain text.',
+      ),
+    );
   }
   const length = countOutletLength(encoded);
   if (length > limit) {
@@ -76,8 +107,27 @@ export function renderForOutlet(body: string, options: RenderOptions): RenderRes
       ),
     );
   }
-  const contentHash = createHash('sha256').update(encoded, 'utf8').digest('hex');
-  return { ok: true, rendered: { text: encoded, length, contentHash }, warnings };
+  return {
+    ok: true,
+    rendered: {
+      text: encoded,
+      length,
+      contentHash: renderedHash(encoded, media),
+      ...(media ? { media } : {}),
+    },
+    warnings,
+  };
+}
+
+/**
+ * What an approval binds to. Text alone hashes as before media existed; with media, the ids
+ * (hashes of the bytes), alt texts and title are hashed too, so changing a picture, its alt text
+ * or the document's title needs a new approval.
+ */
+function renderedHash(text: string, media: PostMedia | undefined): string {
+  const hash = createHash('sha256').update(text, 'utf8');
+  if (media) hash.update('\u0000media\u0000').update(JSON.stringify(media), 'utf8');
+  return hash.digest('hex');
 }
 
 /**

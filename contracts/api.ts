@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IssueSchema, MAX_INT4, storableText } from './issues';
+import { MediaIdSchema, MediaTypeSchema } from './media';
 import { HALT_REASONS, PUBLISH_STATUSES } from './workflow';
 
 // Request and response shapes of the REST API, defined once: the routes validate with them,
@@ -199,6 +200,33 @@ export const ContentListSchema = z
   .object({ items: z.array(ContentSummarySchema), nextCursor: z.string().nullable() })
   .meta({ id: 'ContentList' });
 
+const mediaUrl = z.string().describe('Where the bytes are: GET it with the same credentials');
+export const PreviewMediaSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('images'),
+      images: z.array(
+        z.object({
+          id: MediaIdSchema,
+          alt: z.string(),
+          type: MediaTypeSchema.nullable(),
+          width: z.number().int().nullable(),
+          height: z.number().int().nullable(),
+          url: mediaUrl,
+        }),
+      ),
+    }),
+    z.object({
+      kind: z.literal('document'),
+      id: MediaIdSchema,
+      title: z.string(),
+      pages: z.number().int().nullable().describe('null when it could not be counted cheaply'),
+      bytes: z.number().int().nullable(),
+      url: mediaUrl,
+    }),
+  ])
+  .meta({ id: 'PreviewMedia' });
+
 export const PreviewSchema = z
   .object({
     id: z.string(),
@@ -208,8 +236,9 @@ export const PreviewSchema = z
       z.object({
         outlet: z.string(),
         text: z.string(),
-        length: z.number().int(),
+        length: z.number().int().describe('Of the text alone: media do not count'),
         limit: z.number().int(),
+        media: PreviewMediaSchema.optional().describe('What the post carries besides its text'),
       }),
     ),
     warnings: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_DOCUMENT_TITLE_CHARS, MEDIA_ID_PATTERN, PostMediaSchema } from './media';
 
 // Pure data and Zod schemas only: workflow code imports this module, so no I/O and no Node APIs.
 
@@ -63,6 +64,14 @@ export const CONTENT_ISSUE_CODES = [
   'INVALID_IMAGE',
   'INVISIBLE_CHARACTERS',
   'TOO_MANY_ISSUES',
+  'IMAGE_ALT_MISSING',
+  'IMAGE_ALT_TOO_LONG',
+  'IMAGE_NOT_UPLOADED',
+  'INVALID_MEDIA_ID',
+  'DOCUMENT_WITH_IMAGES',
+  'MEDIA_NOT_FOUND',
+  'MEDIA_WRONG_TYPE',
+  'MEDIA_TOO_LARGE',
 ] as const;
 export type ContentIssueCode = (typeof CONTENT_ISSUE_CODES)[number];
 
@@ -216,6 +225,25 @@ export const FrontmatterSchema = z.strictObject({
     .int('must be a whole number')
     .positive('must be 1 or more')
     .max(2_147_483_647, 'must be at most 2147483647'),
+  /** A PDF posted as a LinkedIn document ("carousel"); it cannot be combined with images. */
+  document: z
+    .strictObject(
+      {
+        media: z
+          .string('must be a media id such as sha256:…, as POST /v1/media answered')
+          .refine((id) => MEDIA_ID_PATTERN.test(id), {
+            message: 'must be `sha256:` and 64 hex digits, the id POST /v1/media answered',
+            params: { code: 'INVALID_MEDIA_ID' },
+          }),
+        title: z
+          .string('must be the title shown on the document')
+          .trim()
+          .min(1, 'must not be empty: LinkedIn shows it on the document')
+          .max(MAX_DOCUMENT_TITLE_CHARS, `must be at most ${MAX_DOCUMENT_TITLE_CHARS} characters`),
+      },
+      'must be a mapping such as {media: sha256:…, title: Q4 report}',
+    )
+    .optional(),
 });
 /** Validated frontmatter: defaults applied, `language` canonical, `scheduled` a UTC ISO string. */
 export type Frontmatter = z.output<typeof FrontmatterSchema>;
@@ -229,6 +257,9 @@ export type ContentItem = z.output<typeof ContentItemSchema>;
 export const RenderedContentSchema = z.object({
   text: z.string(),
   length: z.number().int().nonnegative(),
+  /** Of the text, and of the media (ids, alt texts, title) when there are any. */
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Images or a document posted with the text. */
+  media: PostMediaSchema.optional(),
 });
 export type RenderedContent = z.output<typeof RenderedContentSchema>;

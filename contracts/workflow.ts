@@ -32,6 +32,7 @@ export const HALT_REASONS = [
   'item_halt',
   'reauth_required',
   'outcome_unknown',
+  /** LinkedIn answered 426 to our LINKEDIN_VERSION: set a working one, then release the item. */
   'linkedin_version',
 ] as const;
 export type HaltReason = (typeof HALT_REASONS)[number];
@@ -194,7 +195,9 @@ export type PublishResult =
       message: string;
     }
   | { kind: 'rate_limited'; retryAfterMs: number | null; message: string }
-  | { kind: 'unresolved'; message: string };
+  | { kind: 'unresolved'; message: string }
+  /** Media uploaded but not yet usable at the outlet: wait durably, then call again. */
+  | { kind: 'media_pending'; retryAfterMs: number; message: string };
 
 /** Failure `type`s raised on purpose; the workflow and the API branch on them. */
 export const FailureType = {
@@ -216,6 +219,8 @@ export const FailureType = {
   InvalidState: 'INVALID_STATE',
   InvalidInput: 'INVALID_INPUT',
   StaleContentHash: 'STALE_CONTENT_HASH',
+  /** The outlet could not process an image or document (or lost it): replace it. */
+  MediaFailed: 'MEDIA_FAILED',
 } as const;
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
 
@@ -231,6 +236,7 @@ export const PERMANENT_FAILURES: readonly string[] = [
   FailureType.BlueskyRejected,
   FailureType.OutletDisabled,
   FailureType.AccountMissing,
+  FailureType.MediaFailed,
 ];
 
 // ---- engagement follow-up ----

@@ -46,7 +46,7 @@ async function answer(run: () => Promise<unknown>): Promise<ToolResult> {
 const version = z.number().int().positive().optional();
 
 /**
- * The tools an assistant gets: submit, preview, status and list — nothing that approves,
+ * The tools an assistant gets: submit, upload media, preview, status and list — nothing that approves,
  * rejects, reschedules, cancels or touches the kill switch; approval stays human. Each call goes
  * to the REST API with the configured integration key, which the API checks every time.
  */
@@ -105,5 +105,25 @@ export function createMcpServer(api: StargueClient): McpServer {
         }),
       ),
   );
+  server.registerTool(
+    'upload_media',
+    {
+      title: 'Upload media',
+      description:
+        'Upload an image (PNG, JPEG, GIF) or a PDF as base64. Answers its id (sha256:…): attach an image with ![alt text](media:ID) in the Markdown, a PDF with frontmatter `document: {media: ID, title: …}`.',
+      inputSchema: {
+        // The API checks the bytes and its own size limit; this only bounds the argument.
+        base64: z
+          .string()
+          .min(1)
+          .max(Math.ceil(UPLOAD_ARGUMENT_MAX_BYTES / 3) * 4 + 4)
+          .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+      },
+    },
+    (args) => answer(() => api.uploadMedia(new Uint8Array(Buffer.from(args.base64, 'base64')))),
+  );
   return server;
 }
+
+/** The largest upload the MCP tool passes on (the API's own default MEDIA_MAX_BYTES). */
+const UPLOAD_ARGUMENT_MAX_BYTES = 25 * 1024 * 1024;

@@ -9,6 +9,8 @@ export type CreateOutcome =
   | { kind: 'duplicate'; urn: string }
   | { kind: 'unauthorized'; message: string }
   | { kind: 'rate_limited'; retryAfterMs: number | null; message: string }
+  /** The outlet no longer serves the API version we speak (LinkedIn's 426): nothing was created. */
+  | { kind: 'version_inactive'; message: string }
   | { kind: 'permanent'; type: FailureTypeName; message: string }
   /** The post may or may not exist: timeout, reset, 5xx, a malformed answer. */
   | { kind: 'unknown'; message: string };
@@ -19,11 +21,50 @@ export type ReadBack =
   /** The account's scopes do not allow reading posts back (share-only apps). */
   | { kind: 'cannot_read'; message: string };
 
+/** A failure of any outlet call that is not a create: nothing was created by it. */
+export type OutletFailure = Extract<
+  CreateOutcome,
+  { kind: 'unauthorized' | 'rate_limited' | 'version_inactive' | 'permanent' | 'unknown' }
+>;
+
+export type MediaKind = 'image' | 'document';
+
+/** Media attached to a post, by the outlet's own ids (uploaded under the session's author). */
+export type Attachments =
+  | { kind: 'images'; images: { urn: string; alt: string }[] }
+  | { kind: 'document'; urn: string; title: string };
+
+export type MediaProcessing = 'waiting_upload' | 'processing' | 'available' | 'failed' | 'unknown';
+
+/** Uploading media under the session's author; init and upload are safe to retry. */
+export interface OutletMedia {
+  /** Registers an upload; the returned URN is recorded before the bytes are sent. */
+  initialize(
+    kind: MediaKind,
+  ): Promise<{ kind: 'initialized'; urn: string; uploadUrl: string } | OutletFailure>;
+  upload(input: {
+    uploadUrl: string;
+    data: Uint8Array<ArrayBuffer>;
+    contentType: string;
+    timeoutMs: number;
+  }): Promise<{ kind: 'uploaded' } | OutletFailure>;
+  /** Processing status by URN; `cannot_read` when the token may not read it (member tokens). */
+  status(
+    urns: string[],
+  ): Promise<
+    | { kind: 'read'; statuses: Record<string, MediaProcessing> }
+    | { kind: 'cannot_read'; message: string }
+    | OutletFailure
+  >;
+}
+
 /** An account ready to post, with its token held inside (never returned to callers). */
 export interface OutletSession {
   readonly accountId: string;
   readonly authorUrn: string;
-  create(commentary: string): Promise<CreateOutcome>;
+  /** Present where the outlet takes images and documents. */
+  readonly media?: OutletMedia;
+  create(commentary: string, attachments?: Attachments): Promise<CreateOutcome>;
   /** Looks for a post of this account with this text, created at or after `since`. */
   findPost(commentary: string, since: Date): Promise<ReadBack>;
   /** Tries to renew an expired token once; false when the account must be re-authorized. */

@@ -1,5 +1,6 @@
 import { isIP, isIPv4 } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_LINKEDIN_VERSION } from '../outlets/linkedin/versions';
 
 const base64Key = z
   .string()
@@ -150,9 +151,29 @@ export const ConfigSchema = z.object({
   LINKEDIN_REDIRECT_URI: z.url().optional().describe('Registered OAuth redirect URI, exact'),
   LINKEDIN_VERSION: z
     .string()
-    .regex(/^\d{4}(0[1-9]|1[0-2])$/, 'must be YYYYMM, e.g. 202601')
-    .default('202601')
-    .describe('Value of the LinkedIn-Version header'),
+    .regex(/^\d{4}(0[1-9]|1[0-2])$/, `must be YYYYMM, e.g. ${DEFAULT_LINKEDIN_VERSION}`)
+    .default(DEFAULT_LINKEDIN_VERSION)
+    .describe(
+      'LinkedIn-Version header of every LinkedIn call; the API and the worker refuse to start once LinkedIn has sunset it, and warn 60 days before',
+    ),
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(25 * 1024 * 1024)
+    .describe(
+      'Largest file POST /v1/media stores (also that route’s body limit); images are held to 5 MiB and PDFs to 100 MiB regardless',
+    ),
+  LINKEDIN_MEDIA_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600)
+    .default(20)
+    .describe(
+      'After uploading media LinkedIn will not let the token read the status of: wait this long before creating the post',
+    ),
   WORKER_METRICS_ADDRESS: z
     .string()
     .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')

@@ -9,7 +9,8 @@ import {
   ScheduledAtKey,
 } from '../contracts/search-attributes';
 import type { ContentState, PublishStatus } from '../contracts/workflow';
-import { prepareContent } from '../content';
+import { prepareContent, titleFromText } from '../content';
+import { checkMediaReferences } from '../media/references';
 import { appendAudit } from '../platform/audit';
 import type { Prisma } from '../platform/db/client';
 import { isUniqueViolation } from '../platform/db/errors';
@@ -32,13 +33,9 @@ export function itemContentHash(rendered: Record<string, { contentHash: string }
   return sha256(entries.map(([outlet, r]) => `${outlet}:${r.contentHash}`).join('\n'));
 }
 
-function titleOf(body: string): string {
-  const line =
-    body
-      .split('\n')
-      .map((l) => l.replace(/^[#>\s*-]+/, '').trim())
-      .find((l) => l !== '') ?? '';
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+/** The title the queue shows: the post's own first line, as rendered (not the Markdown). */
+function titleOf(rendered: Record<string, { text: string }>): string {
+  return titleFromText(Object.values(rendered)[0]?.text ?? '');
 }
 
 export async function submitContent(
@@ -54,7 +51,15 @@ export async function submitContent(
       prepared.issues,
     );
   }
-  const { frontmatter, body } = prepared.item;
+  const mediaIssues = await checkMediaReferences(deps.db, prepared.rendered).catch(toAppError);
+  if (mediaIssues.length > 0) {
+    throw new AppError(
+      ErrorCode.Validation,
+      `the content has ${mediaIssues.length} problem(s)`,
+      mediaIssues,
+    );
+  }
+  const { frontmatter } = prepared.item;
   const version = frontmatter.version;
   const workflowId = contentWorkflowId(input.id, version);
   const sourceHash = sha256(input.markdown);
@@ -93,7 +98,7 @@ export async function submitContent(
             scheduledAt: frontmatter.scheduled ? new Date(frontmatter.scheduled) : null,
             contentHash: itemContentHash(prepared.rendered),
             rendered: prepared.rendered,
-            title: titleOf(body),
+            title: titleOf(prepared.rendered),
             submittedBy: actor.name,
           },
         });

@@ -16,6 +16,8 @@ export const ErrorCode = {
   NotConfigured: 'NOT_CONFIGURED',
   /** The worker refused the API's own signature: the two are configured with different keys. */
   DecisionUnverified: 'DECISION_UNVERIFIED',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
 } as const;
 export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -34,6 +36,8 @@ const STATUS: Record<ErrorCodeName, number> = {
   OAUTH_FAILED: 400,
   NOT_CONFIGURED: 503,
   DECISION_UNVERIFIED: 503,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
 /** An error meant for the caller: a stable code, a plain message, and the HTTP status it maps to. */

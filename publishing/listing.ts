@@ -5,10 +5,14 @@ import {
   type AuditPageSchema,
   type ContentListSchema,
   type LinkedInStatusSchema,
+  type PreviewMediaSchema,
   type PreviewSchema,
   type SourceSchema,
 } from '../contracts/api';
+import type { RenderedContent } from '../contracts/content';
 import type { Issue } from '../contracts/issues';
+import type { MediaView, PostMedia } from '../contracts/media';
+import { findMediaMany } from '../media/store';
 import type { PublishStatus } from '../contracts/workflow';
 import { prepareContent } from '../content';
 import { rowDigest } from '../platform/audit-digest';
@@ -87,7 +91,13 @@ export async function previewContent(
       },
     });
     if (!row) throw notFound(`content ${id}`);
-    const rendered = row.rendered as Record<string, { text: string; length: number }>;
+    const rendered = row.rendered as Record<string, RenderedContent>;
+    const media = await findMediaMany(
+      deps.db,
+      Object.values(rendered).flatMap((r) =>
+        !r.media ? [] : r.media.kind === 'images' ? r.media.images.map((i) => i.id) : [r.media.id],
+      ),
+    );
     return {
       id: row.contentId,
       version: row.version,
@@ -97,6 +107,7 @@ export async function previewContent(
         text: r.text,
         length: r.length,
         limit: OUTLET_LIMIT[outlet] ?? 3000,
+        ...(r.media ? { media: previewMedia(r.media, media) } : {}),
       })),
       warnings: contentWarnings(row),
     };
@@ -112,6 +123,38 @@ function contentWarnings(row: { sanitize: boolean; markdown: string }): Issue[] 
   if (row.sanitize) return [];
   const prepared = prepareContent(row.markdown);
   return prepared.ok ? prepared.warnings : [];
+}
+
+function previewMedia(
+  media: PostMedia,
+  stored: Map<string, MediaView>,
+): z.infer<typeof PreviewMediaSchema> {
+  const url = (id: string) => `/v1/media/${encodeURIComponent(id)}/content`;
+  if (media.kind === 'document') {
+    const facts = stored.get(media.id);
+    return {
+      kind: 'document',
+      id: media.id,
+      title: media.title,
+      pages: facts?.pages ?? null,
+      bytes: facts?.bytes ?? null,
+      url: url(media.id),
+    };
+  }
+  return {
+    kind: 'images',
+    images: media.images.map((image) => {
+      const facts = stored.get(image.id);
+      return {
+        id: image.id,
+        alt: image.alt,
+        type: facts?.type ?? null,
+        width: facts?.width ?? null,
+        height: facts?.height ?? null,
+        url: url(image.id),
+      };
+    }),
+  };
 }
 
 /** The Markdown as submitted (the review page diffs it against the previous version). */

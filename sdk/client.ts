@@ -13,6 +13,7 @@ import {
   type ErrorBody,
 } from '../contracts/api';
 import type { Issue } from '../contracts/issues';
+import { MediaViewSchema } from '../contracts/media';
 import type { PublishStatus } from '../contracts/workflow';
 
 /** A non-2xx answer from Stargue, with its stable error code and, for 422, every issue. */
@@ -52,14 +53,20 @@ export function createStargueClient(options: StargueClientOptions) {
     method: string,
     path: string,
     body?: unknown,
+    raw?: { data: Uint8Array<ArrayBuffer> | Blob; type: string },
   ): Promise<z.infer<S>> {
+    const payload = raw
+      ? { type: raw.type, data: raw.data }
+      : body === undefined
+        ? undefined
+        : { type: 'application/json', data: JSON.stringify(body) };
     const response = await doFetch(`${base}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${options.apiKey}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(payload ? { 'content-type': payload.type } : {}),
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(payload ? { body: payload.data } : {}),
       signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
       redirect: 'manual',
     });
@@ -141,6 +148,14 @@ export function createStargueClient(options: StargueClientOptions) {
       }),
     audit: (subject: string, opts: { limit?: number; cursor?: string } = {}) =>
       call(AuditPageSchema, 'GET', `/v1/audit${q({ subject, ...opts })}`),
+    /**
+     * Uploads an image (PNG, JPEG, GIF) or a PDF; its type is read from the bytes. Answers its id
+     * (`sha256:…`, the same for the same bytes), to write `![alt](media:ID)` in Markdown or
+     * `document: {media: ID, title: …}` in the frontmatter.
+     */
+    uploadMedia: (data: Uint8Array<ArrayBuffer> | Blob, type = 'application/octet-stream') =>
+      call(MediaViewSchema, 'POST', '/v1/media', undefined, { data, type }),
+    media: (id: string) => call(MediaViewSchema, 'GET', `/v1/media/${encodeURIComponent(id)}`),
   };
 }
 

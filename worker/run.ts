@@ -9,7 +9,7 @@ import { startSealer } from '../platform/audit-sealer';
 import type { Config } from '../platform/config';
 import { decisionVerifierFrom, vaultFrom } from '../platform/crypto/keyring';
 import { createDb } from '../platform/db/client';
-import { linkedinClientFrom } from '../platform/linkedin';
+import { checkLinkedInVersion, linkedinClientFrom } from '../platform/linkedin';
 import type { Logger } from '../platform/logger';
 import { connectClient, connectWorker, registerSearchAttributes } from '../platform/temporal';
 import { createWorker } from './create-worker';
@@ -33,6 +33,7 @@ export async function runWorker(
   { config, log, onShutdown }: WorkerRunContext,
   options: WorkerRunOptions = {},
 ): Promise<void> {
+  checkLinkedInVersion(config, log);
   const signer = sealSignerFrom(config);
   const db = createDb(config.DATABASE_URL, { max: 10 });
   await db.$queryRaw`SELECT 1`;
@@ -75,6 +76,7 @@ export async function runWorker(
       outlets,
       decisionVerifier,
       followUps: engagementFollowUps(temporal, config.TEMPORAL_TASK_QUEUE),
+      mediaGraceMs: config.LINKEDIN_MEDIA_GRACE_SECONDS * 1000,
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
     ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),

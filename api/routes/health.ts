@@ -9,7 +9,14 @@ export interface ReadinessCheck {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-export function healthRoutes(checks: ReadinessCheck[]): FastifyPluginAsyncZod {
+/**
+ * `warnings` are things an operator must act on soon that do not make the process unready
+ * (a LinkedIn version close to its sunset); `/readyz` lists them and stays 200.
+ */
+export function healthRoutes(
+  checks: ReadinessCheck[],
+  warnings: () => string[] = () => [],
+): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/healthz',
@@ -29,6 +36,9 @@ export function healthRoutes(checks: ReadinessCheck[]): FastifyPluginAsyncZod {
         checks: z
           .record(z.string(), z.object({ ok: z.boolean() }))
           .describe('Each dependency by name; the reason a check failed is in the API log only'),
+        warnings: z
+          .array(z.string())
+          .describe('To act on soon; they do not make the process unready'),
       })
       .meta({ id: 'Readiness' });
     type Result = z.infer<typeof Readiness>;
@@ -50,13 +60,14 @@ export function healthRoutes(checks: ReadinessCheck[]): FastifyPluginAsyncZod {
       return {
         status: results.every(([, r]) => r.ok) ? 'ready' : 'unavailable',
         checks: Object.fromEntries(results),
+        warnings: warnings(),
       };
     };
     app.get(
       '/readyz',
       {
         schema: {
-          summary: 'Readiness: Postgres and Temporal reachable',
+          summary: 'Readiness: Postgres and Temporal reachable; warnings listed',
           tags: ['health'],
           response: { 200: Readiness, 503: Readiness },
         },

@@ -18,6 +18,15 @@ import {
   type FindPostsOutcome,
   type GetPostOutcome,
 } from './posts';
+import {
+  getMediaStatus,
+  initializeUpload,
+  uploadBytes,
+  type InitializeUploadOutcome,
+  type MediaKind,
+  type MediaStatusOutcome,
+  type UploadOutcome,
+} from './media';
 import { getSocialActions, type SocialActionsOutcome } from './social-actions';
 
 /** LinkedIn OAuth and Posts API. HTTP-level outcomes are returned as values, never thrown. */
@@ -35,6 +44,19 @@ export interface LinkedInClient {
   }): Promise<FindPostsOutcome>;
   deletePost(input: { accessToken: string; urn: string }): Promise<DeletePostOutcome>;
   getSocialActions(input: { accessToken: string; urn: string }): Promise<SocialActionsOutcome>;
+  initializeUpload(input: {
+    accessToken: string;
+    kind: MediaKind;
+    owner: string;
+  }): Promise<InitializeUploadOutcome>;
+  uploadBytes(input: {
+    accessToken: string;
+    uploadUrl: string;
+    data: Uint8Array<ArrayBuffer>;
+    contentType: string;
+    timeoutMs: number;
+  }): Promise<UploadOutcome>;
+  getMediaStatus(input: { accessToken: string; urns: string[] }): Promise<MediaStatusOutcome>;
 }
 
 /** Throws only on an invalid configuration. */
@@ -50,5 +72,8 @@ export function createLinkedInClient(config: LinkedInClientConfig): LinkedInClie
     findPostsByAuthor: (input) => findPostsByAuthor(settings, input),
     deletePost: (input) => deletePost(settings, input),
     getSocialActions: (input) => getSocialActions(settings, input),
+    initializeUpload: (input) => initializeUpload(settings, input),
+    uploadBytes: (input) => uploadBytes(settings, input),
+    getMediaStatus: (input) => getMediaStatus(settings, input),
   };
 }

@@ -11,9 +11,9 @@ export type HttpResult =
 
 export interface HttpRequest {
   url: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array<ArrayBuffer>;
   timeoutMs: number;
 }
 

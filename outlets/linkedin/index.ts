@@ -23,7 +23,15 @@ export {
   type FindPostsOutcome,
   type GetPostOutcome,
   type LinkedInPost,
+  type PostContent,
   type Visibility,
 } from './posts';
+export type {
+  InitializeUploadOutcome,
+  MediaKind,
+  MediaStatus,
+  MediaStatusOutcome,
+  UploadOutcome,
+} from './media';
 export { MAX_SNIPPET_CHARS, sanitizeSnippet } from './sanitize';
 export { personUrn, POST_URN_PATTERN, postUrl } from './urns';

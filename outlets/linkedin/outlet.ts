@@ -1,12 +1,12 @@
-import { FailureType } from '../../contracts/workflow';
 import { appendAudit } from '../../platform/audit';
 import { VaultError, type Vault } from '../../platform/crypto/vault';
 import type { Db } from '../../platform/db/client';
 import type { Logger } from '../../platform/logger';
-import type { CreateOutcome, Outlet, OutletSession, Prepared, ReadBack } from '../outlet';
+import type { Outlet, OutletSession, Prepared, ReadBack } from '../outlet';
 import { currentAccount, openAccessToken, openRefreshToken, saveAccount } from './accounts';
 import type { LinkedInClient } from './client';
-import type { CreatePostOutcome } from './posts';
+import { toCreateOutcome } from './create-outcome';
+import { linkedinMedia, postContent } from './outlet-media';
 import { postUrl } from './urns';
 
 export const REAUTH_MESSAGE = 'LinkedIn account must be re-authorized';
@@ -104,9 +104,16 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
     return {
       accountId,
       authorUrn,
-      async create(commentary) {
+      media: linkedinMedia(client, authorUrn, () => token, deps),
+      async create(commentary, attachments) {
+        const content = postContent(attachments);
         return toCreateOutcome(
-          await client.createPost({ accessToken: token, author: authorUrn, commentary }),
+          await client.createPost({
+            accessToken: token,
+            author: authorUrn,
+            commentary,
+            ...(content ? { content } : {}),
+          }),
           deps,
         );
       },
@@ -185,56 +192,4 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
       return { ok: true, session: session(row.id, author, accessToken, row.scopes) };
     },
   };
-}
-
-function toCreateOutcome(outcome: CreatePostOutcome, deps: LinkedInOutletDeps): CreateOutcome {
-  switch (outcome.kind) {
-    case 'created':
-    case 'created_unnamed':
-    case 'duplicate':
-      return outcome;
-    case 'too_long':
-      return { kind: 'permanent', type: FailureType.TooLong, message: outcome.message };
-    case 'unauthorized':
-      return { kind: 'unauthorized', message: `token ${outcome.reason}` };
-    case 'forbidden':
-      return {
-        kind: 'permanent',
-        type: FailureType.Forbidden,
-        message: `LinkedIn refused: missing permission ${outcome.permission}`,
-      };
-    case 'version_inactive':
-      deps.log.error(
-        { setting: 'LINKEDIN_VERSION', value: deps.linkedinVersion },
-        'LinkedIn API version is not active',
-      );
-      return {
-        kind: 'permanent',
-        type: FailureType.VersionInactive,
-        message: `LINKEDIN_VERSION=${deps.linkedinVersion} is not active at LinkedIn (${outcome.message}); set a current YYYYMM`,
-      };
-    case 'version_missing':
-      return {
-        kind: 'permanent',
-        type: FailureType.VersionInactive,
-        message: 'LinkedIn says the version header is missing',
-      };
-    case 'rate_limited':
-      return {
-        kind: 'rate_limited',
-        retryAfterMs: outcome.retryAfterMs ?? null,
-        message: 'LinkedIn rate limit reached',
-      };
-    case 'rejected':
-      return {
-        kind: 'permanent',
-        type: FailureType.Rejected,
-        message: `LinkedIn rejected the post (${outcome.status}${outcome.code ? ` ${outcome.code}` : ''}): ${outcome.message}`,
-      };
-    case 'unknown':
-      return {
-        kind: 'unknown',
-        message: `${outcome.reason}${outcome.status ? ` ${outcome.status}` : ''}${outcome.snippet ? `: ${outcome.snippet}` : ''}`,
-      };
-  }
 }

@@ -20,7 +20,15 @@ export interface CreatePostInput {
   /** Already encoded as LinkedIn "little" text. */
   commentary: string;
   visibility?: Visibility;
+  /** Images or a document, by their URNs (uploaded under `author`). */
+  content?: PostContent;
 }
+
+/** `content` of a post (LINKEDIN.md §6): one image or a document, or 2–20 images. */
+export type PostContent =
+  | { media: { id: string; altText: string } }
+  | { media: { id: string; title: string } }
+  | { multiImage: { images: { id: string; altText: string }[] } };
 
 /** What a create did. `unknown` means the post may or may not exist: resolve, never blind-retry. */
 export type CreatePostOutcome =
@@ -71,6 +79,7 @@ export async function createPost(
       },
       lifecycleState: 'PUBLISHED',
       isReshareDisabledByAuthor: false,
+      ...(input.content ? { content: input.content } : {}),
     }),
     timeoutMs: config.requestTimeoutMs,
   });

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { StargueError, createStargueClient, type StargueClient } from '../../sdk/client';
 import { buildTestApp, createKeys, type Keys } from '../helpers/api';
 import { post } from '../helpers/content';
+import { pdf, png } from '../helpers/media';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
 describe('REST API over real HTTP with the typed client', () => {
@@ -43,6 +44,22 @@ describe('REST API over real HTTP with the typed client', () => {
     assert.match(view.publications[0]?.postUrn ?? '', /^urn:li:share:/);
     const listed = await editor.list({ status: 'published' });
     assert.ok(listed.items.some((i) => i.id === id));
+  });
+
+  it('when media are uploaded with the typed client, then the id comes back, the same for the same bytes, and can be read', async () => {
+    const image = new Uint8Array(png(9, 9));
+    const stored = await feed.uploadMedia(image, 'image/png');
+    assert.match(stored.id, /^sha256:[0-9a-f]{64}$/);
+    assert.deepEqual([stored.type, stored.width, stored.height], ['image/png', 9, 9]);
+    assert.equal((await editor.uploadMedia(new Blob([image]))).id, stored.id);
+    const document = await feed.uploadMedia(new Uint8Array(await pdf(3)));
+    assert.deepEqual([document.type, document.pages], ['application/pdf', 3]);
+    assert.equal((await editor.media(stored.id)).bytes, image.length);
+    await assert.rejects(
+      feed.uploadMedia(new Uint8Array(Buffer.from('plain text'))),
+      (err: unknown) =>
+        err instanceof StargueError && err.status === 422 && err.issues[0]?.path === 'file',
+    );
   });
 
   it('when the API refuses, then the typed client throws StargueError with the code, status and issues', async () => {

@@ -189,12 +189,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         },
       });
       const running = worker.run();
+      let stopped: Promise<void> | undefined;
       const handle: RunningWorker = {
         worker,
-        async stop() {
-          if (worker.getState() === 'RUNNING') worker.shutdown();
-          await running;
-          await nativeConnection.close();
+        // Idempotent: a test may stop a worker early, and close() stops every worker again.
+        stop() {
+          stopped ??= (async () => {
+            if (worker.getState() === 'RUNNING') worker.shutdown();
+            await running;
+            await nativeConnection.close();
+          })();
+          return stopped;
         },
       };
       workers.push(handle);

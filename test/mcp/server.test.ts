@@ -10,6 +10,8 @@ import { build } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
 import { createApiKey, revokeApiKey } from '../../platform/api-keys';
 import { buildTestApp, createKeys, type Keys } from '../helpers/api';
+import { mediaIdOf } from '../../media/store';
+import { png } from '../helpers/media';
 import { post } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
@@ -98,6 +100,7 @@ describe('MCP server over stdio, as a client of the REST API', () => {
       'list_content',
       'preview_content',
       'submit_content',
+      'upload_media',
     ]);
     assert.ok(!names.some((n) => /approve|reject|reschedule|kill|cancel/.test(n)));
   });
@@ -157,6 +160,44 @@ describe('MCP server over stdio, as a client of the REST API', () => {
     const text = (json(preview).outlets as { text: string }[])[0]?.text ?? '';
     assert.ok(/^<untrusted-[0-9a-f]{12}>/.test(text) && text.includes(hostile), text);
     assert.ok(!text.startsWith(open), 'each answer has its own nonce');
+  });
+
+  it('when an image is uploaded through MCP, then its id can be referenced by a submission', async () => {
+    const image = png(5, 4);
+    const media = json(
+      await client.callTool({
+        name: 'upload_media',
+        arguments: { base64: image.toString('base64') },
+      }),
+    );
+    assert.equal(media.id, mediaIdOf(image));
+    assert.deepEqual([media.type, media.width, media.height], ['image/png', 5, 4]);
+    const again = json(
+      await client.callTool({
+        name: 'upload_media',
+        arguments: { base64: image.toString('base64') },
+      }),
+    );
+    assert.equal(again.id, media.id, 'the same bytes, the same id');
+    const id = uniqueId('mcp-media');
+    const submitted = json(
+      await client.callTool({
+        name: 'submit_content',
+        arguments: {
+          id,
+          markdown: post({
+            body: `With a picture ![A small test image](media:${String(media.id)})`,
+          }),
+        },
+      }),
+    );
+    assert.equal(submitted.workflowId, `content:${id}:v1`);
+    const refused = (await client.callTool({
+      name: 'upload_media',
+      arguments: { base64: Buffer.from('not an image').toString('base64') },
+    })) as ToolAnswer;
+    assert.equal(refused.isError, true);
+    assert.equal(json(refused).error, 'VALIDATION_FAILED');
   });
 
   it('when content is invalid, then the tool answers the API’s own error body with its issues', async () => {

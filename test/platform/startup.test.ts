@@ -51,6 +51,20 @@ describe('process start-up with bad configuration', () => {
       assert.match(r.stderr, /cannot use DATABASE_URL/);
       assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at /);
     });
+
+    it(`when ${entry} gets a LINKEDIN_VERSION LinkedIn has sunset, then it exits 1 with one line naming it`, () => {
+      const r = start(entry, {
+        DATABASE_URL: 'postgres://stargue:stargue@127.0.0.1:5432/postgres',
+        TOKEN_ENCRYPTION_KEY: KEY,
+        // Sunset on 2026-10-15 (LinkedIn's table): refused before anything else starts.
+        LINKEDIN_VERSION: '202510',
+      });
+      assert.equal(r.status, 1);
+      assert.equal(r.stderr.split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /LINKEDIN_VERSION=202510 was sunset by LinkedIn on 2026-10-15/);
+      assert.match(r.stderr, /set a current version such as 2026\d\d/);
+      assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at /);
+    });
   }
 
   it('when worker/main.ts gets a malformed AUDIT_SIGNING_KEY, then it exits 1 with one line naming it', () => {

@@ -293,4 +293,90 @@ describe('prisma/schema.prisma against the migrated database', () => {
       assert.equal(await prisma.apiKey.count(), 0);
       assert.equal(await prisma.oauthState.count(), 0, 'deleting the key removes its states');
     }));
+
+  it('when media and the media URNs of a publication go through the client, then bytes round-trip, the shape is checked and they cascade', () =>
+    withPrisma(async (prisma) => {
+      const data = bytes(64, 3);
+      const id = `sha256:${hex('a')}`;
+      await prisma.media.create({
+        data: { id, type: 'image/png', bytes: 64, width: 2, height: 3, data, uploadedBy: 'edith' },
+      });
+      const read = await prisma.media.findUniqueOrThrow({ where: { id } });
+      assert.deepEqual(Buffer.from(read.data), Buffer.alloc(64, 3));
+      await assert.rejects(
+        prisma.media.create({
+          data: {
+            id: 'sha256:nope',
+            type: 'image/png',
+            bytes: 1,
+            data: bytes(1, 1),
+            uploadedBy: 'x',
+          },
+        }),
+        'the id must be sha256:<hex>',
+      );
+      await assert.rejects(
+        prisma.media.create({
+          data: {
+            id: `sha256:${hex('b')}`,
+            type: 'image/png',
+            bytes: 2,
+            data: bytes(1, 1),
+            uploadedBy: 'x',
+          },
+        }),
+        '`bytes` must be the length of `data`',
+      );
+
+      const key = { contentId: 'schema-media', version: 1 };
+      await prisma.content.create({
+        data: {
+          ...key,
+          workflowId: 'content:schema-media:v1',
+          sourceHash: hex('c'),
+          markdown: '![x](media:…)',
+          status: 'scheduled',
+          language: 'en',
+          outlets: ['linkedin'],
+          sanitize: true,
+          contentHash: hex('d'),
+          rendered: {},
+          title: 'x',
+          submittedBy: 'test',
+        },
+      });
+      const publication = await prisma.publication.create({
+        data: {
+          ...key,
+          idempotencyKey: 'content:schema-media:v1/linkedin',
+          outlet: 'linkedin',
+          state: 'sending',
+          commentaryHash: hex('e'),
+        },
+      });
+      await prisma.publicationMedia.create({
+        data: {
+          publicationId: publication.id,
+          position: 0,
+          mediaId: id,
+          ownerUrn: 'urn:li:person:abc',
+          assetUrn: 'urn:li:image:C4E1',
+          state: 'initialized',
+        },
+      });
+      const uploaded = await prisma.publicationMedia.update({
+        where: { publicationId_position: { publicationId: publication.id, position: 0 } },
+        data: { state: 'uploaded', uploadedAt: new Date() },
+      });
+      assert.equal(uploaded.state, 'uploaded');
+      await assert.rejects(prisma.media.delete({ where: { id } }), 'media in use are kept');
+      await prisma.publication.delete({ where: { id: publication.id } });
+      assert.equal(
+        await prisma.publicationMedia.count(),
+        0,
+        'deleting the publication removes its rows',
+      );
+      await prisma.media.delete({ where: { id } });
+      await prisma.content.delete({ where: { contentId_version: key } });
+    }));
 });

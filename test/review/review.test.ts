@@ -9,6 +9,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { bearer, buildTestApp, createKeys, type Keys } from '../helpers/api';
 import { browserSuite, NO_CHROMIUM } from '../helpers/browser';
 import { inSeconds, post } from '../helpers/content';
+import { pdf, png } from '../helpers/media';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
 const BROWSER = browserSuite();
@@ -351,6 +352,85 @@ describe('review page in Chromium, real stack', { skip: BROWSER.skip }, () => {
     await p.keyboard.press('Tab');
     assert.equal(await p.evaluate(() => document.activeElement?.textContent), '← Queue');
     await narrow.close();
+  });
+
+  it('when an item carries images or a document, then the preview shows them with alt text, title and pages, and titles are the rendered text', async () => {
+    const uploadFile = async (bytes: Buffer, type: string) => {
+      const r = await app.inject({
+        method: 'POST',
+        url: '/v1/media',
+        headers: { ...bearer(keys.editor), 'content-type': type },
+        payload: bytes,
+      });
+      assert.ok([200, 201].includes(r.statusCode), r.body);
+      return r.json<{ id: string }>().id;
+    };
+    const stage = await uploadFile(png(24, 16), 'image/png');
+    const crowd = await uploadFile(png(12, 12), 'image/png');
+    const deckPdf = await uploadFile(await pdf(5), 'application/pdf');
+    const pictures = uniqueId('rv-pictures');
+    const deck = uniqueId('rv-deck');
+    await submit(
+      pictures,
+      post({
+        body: `**Launch** day at *the hall*\n\n![The team on stage](media:${stage}) ![A cheering crowd](media:${crowd})`,
+      }),
+    );
+    await submit(
+      deck,
+      post({
+        body: 'Our quarter.',
+        extra: `document: {media: ${deckPdf}, title: Q4 in five slides}`,
+      }),
+    );
+    await reaches(pictures, 'awaiting_approval');
+    await reaches(deck, 'awaiting_approval');
+
+    await page.goto(`${base}/review#/`);
+    await page.locator(`tr[data-id="${pictures}"] a`).first().waitFor();
+    assert.equal(
+      await page.locator(`tr[data-id="${pictures}"] a`).first().textContent(),
+      'Launch day at the hall',
+      'the queue shows the rendered title, not the Markdown',
+    );
+    await page.goto(`${base}/review#/item/${pictures}`);
+    await page.getByRole('heading', { name: 'Launch day at the hall' }).waitFor();
+    const images = page.locator('.post-images img');
+    await eventually(
+      async () => ((await images.count()) === 2 ? true : undefined),
+      10_000,
+      'two images',
+    );
+    assert.deepEqual(await images.evaluateAll((els) => els.map((el) => el.getAttribute('alt'))), [
+      'The team on stage',
+      'A cheering crowd',
+    ]);
+    await eventually(
+      async () =>
+        (await images.evaluateAll((els) =>
+          els.every(
+            (el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0,
+          ),
+        ))
+          ? true
+          : undefined,
+      10_000,
+      'the images load with the session cookie',
+    );
+    assert.match(
+      (await page.locator('.post-images figcaption').first().textContent()) ?? '',
+      /Alt: The team on stage/,
+    );
+    assert.match(
+      (await page.locator('.count').first().textContent()) ?? '',
+      new RegExp(`^${'Launch day at the hall'.length} / 3,000 characters`),
+      'the character count is the text alone',
+    );
+
+    await page.goto(`${base}/review#/item/${deck}`);
+    await page.locator('.post-document').waitFor();
+    assert.equal(await page.locator('.doc-title').textContent(), 'Q4 in five slides');
+    assert.match((await page.locator('.doc-pages').textContent()) ?? '', /5 pages/);
   });
 
   it('when the editor signs out, then the session no longer works', async () => {

@@ -100,6 +100,12 @@ async function attempt(item: ContentItem, outlet: string, final: boolean): Promi
     case 'unresolved':
       await park(item, 'outcome_unknown', result.message);
       return 'retry';
+    case 'media_pending':
+      // The outlet is still processing the uploaded media: wait durably, then ask again.
+      item.view.nextAttemptAt = new Date(Date.now() + result.retryAfterMs).toISOString();
+      await sleep(result.retryAfterMs);
+      item.view.nextAttemptAt = null;
+      return 'retry';
     case 'rate_limited': {
       item.rateLimitStreak++;
       const delay =

@@ -40,6 +40,10 @@ function content(id: string, version: number, status: string, extra: Row = {}): 
   };
 }
 
+// Any bytes will do for a seed: the store's checks live in the API, the table checks only shape.
+const mediaData = Buffer.from('rehearsal image bytes');
+const mediaBytes = { data: mediaData, id: createHash('sha256').update(mediaData).digest('hex') };
+
 const auditHashes = ['a', 'b', 'c'].map((label) => hex64(`audit ${label}`));
 
 /**
@@ -123,6 +127,38 @@ const SEEDS: TableSeed[] = [
         last_error: 'socket hang up',
         created_at: at('2026-03-30T08:00:00Z'),
         updated_at: at('2026-03-30T08:00:05Z'),
+      },
+    ],
+  },
+  {
+    table: 'media',
+    rows: [
+      {
+        id: `sha256:${mediaBytes.id}`,
+        type: 'image/png',
+        bytes: mediaBytes.data.length,
+        width: 1,
+        height: 1,
+        data: mediaBytes.data,
+        uploaded_by: 'rehearsal:editor',
+        created_at: at('2026-03-01T08:30:00Z'),
+      },
+    ],
+  },
+  {
+    table: 'publication_media',
+    rows: [
+      {
+        publication_id: 1,
+        position: 0,
+        media_id: `sha256:${mediaBytes.id}`,
+        owner_urn: 'urn:li:person:rehearsal1',
+        asset_urn: 'urn:li:image:C4E10AQrehearsal',
+        state: 'available',
+        uploaded_at: at('2026-03-29T01:30:01Z'),
+        available_at: at('2026-03-29T01:30:02Z'),
+        created_at: at('2026-03-29T01:30:01Z'),
+        updated_at: at('2026-03-29T01:30:02Z'),
       },
     ],
   },

@@ -3,7 +3,8 @@
 // points around the outlet, so a test can SIGKILL or SIGSTOP it at an exact step of a publish:
 //
 //   DRILL_HOOK=before_prepare  before the outlet is prepared (before the deadline check and claim)
-//   DRILL_HOOK=before_send     after `sending` commits, before the request leaves (W1, W4)
+//   DRILL_HOOK=before_send     after `sending` commits (and any media is uploaded), before the
+//                              create leaves (W1, W4)
 //   DRILL_HOOK=after_create    after LinkedIn answered 201, before the URN is recorded (W3)
 //   DRILL_HOOK_MS=n            pause n ms there (default: never continue)
 //   DRILL_MAX_ACTIVITIES=n     activity slots; 1 keeps a frozen worker from polling for more
@@ -40,8 +41,9 @@ function withHooks(outlet: Outlet): Outlet {
     findPost: (text, since) => session.findPost(text, since),
     refresh: () => session.refresh(),
     markReauthRequired: (reason) => session.markReauthRequired(reason),
-    async create(text) {
-      const outcome = await session.create(text);
+    ...(session.media ? { media: session.media } : {}),
+    async create(text, attachments) {
+      const outcome = await session.create(text, attachments);
       if (outcome.kind === 'created') await hook('after_create', outcome.urn);
       return outcome;
     },
@@ -77,6 +79,7 @@ await runProcess('stargue-drill-worker', async ({ config, log, onShutdown }) => 
       outlets: Object.fromEntries(Object.entries(outlets).map(([k, o]) => [k, withHooks(o)])),
       decisionVerifier: decisionVerifierFrom(config),
       beforeSend: (key) => hook('before_send', key),
+      mediaGraceMs: config.LINKEDIN_MEDIA_GRACE_SECONDS * 1000,
     },
     ...(process.env.DRILL_MAX_ACTIVITIES
       ? { maxConcurrentActivities: Number(process.env.DRILL_MAX_ACTIVITIES) }

@@ -6,11 +6,9 @@ import { vaultFrom } from '../../../platform/crypto/keyring';
 import { eventually, startStack, TEST_LINKEDIN_VERSION, type Stack } from '../../helpers/stack';
 import {
   approve,
-  captureLogs,
   createRequestsSince,
   ledgerFor,
   reaches,
-  startWorkerWith,
   submitItem,
   type Submitted,
 } from './pipeline';
@@ -164,36 +162,5 @@ describe('LinkedIn refusals end the item as failed with a reason a person can ac
     assert.match(error.message, /exceeded the maximum allowed \(3000 characters\)/);
     assert.ok(!error.message.includes('Ω'.repeat(100)), 'the text itself is not echoed');
     assert.equal((await createRequestsSince(stack, since)).length, 1, 'no retry');
-  });
-});
-
-describe('an inactive LinkedIn-Version fails the item naming LINKEDIN_VERSION', () => {
-  let stack: Stack;
-  const logs = captureLogs('worker', 'info');
-
-  before(async () => {
-    // LinkedIn has retired our version: only 202601 is live.
-    stack = await startStack({ scopes: MEMBER_SCOPES, standIn: { activeVersions: ['202601'] } });
-    await startWorkerWith(stack, { log: logs.log });
-  });
-  after(() => stack.close());
-
-  it('when LinkedIn answers 426 for our version, then the item fails naming LINKEDIN_VERSION and an error is logged', async () => {
-    assert.equal(stack.config.LINKEDIN_VERSION, TEST_LINKEDIN_VERSION);
-    const item = await submitItem(stack, 'version');
-    const since = Date.now();
-    await approve(stack, item.id);
-    const error = await expectFailed(stack, item, 'LINKEDIN_VERSION_INACTIVE');
-    assert.match(error.message, new RegExp(`LINKEDIN_VERSION=${TEST_LINKEDIN_VERSION}`));
-    assert.match(
-      error.message,
-      new RegExp(`Requested version ${TEST_LINKEDIN_VERSION}01 is not active`),
-    );
-    assert.equal((await createRequestsSince(stack, since)).length, 1, 'no retry');
-    const logged = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    assert.ok(
-      logged.some((l) => l.level === 'error' && l.setting === 'LINKEDIN_VERSION'),
-      'an operator alert names the setting',
-    );
   });
 });

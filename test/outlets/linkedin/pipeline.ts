@@ -95,6 +95,9 @@ export async function startOAuthApp(
     findPostsByAuthor: (input) => ready().findPostsByAuthor(input),
     deletePost: (input) => ready().deletePost(input),
     getSocialActions: (input) => ready().getSocialActions(input),
+    initializeUpload: (input) => ready().initializeUpload(input),
+    uploadBytes: (input) => ready().uploadBytes(input),
+    getMediaStatus: (input) => ready().getMediaStatus(input),
   };
   const log = options.log ?? stack.log;
   const app = await buildApp({
@@ -188,14 +191,14 @@ export async function connectViaOAuth(
 /** A worker on the stack's queue whose LinkedIn outlet uses `client` and logs to `log`. */
 export function startWorkerWith(
   stack: Stack,
-  options: { client?: LinkedInClient; log?: Logger } = {},
+  options: { client?: LinkedInClient; log?: Logger; linkedinVersion?: string } = {},
 ): Promise<RunningWorker> {
   const outlet = createLinkedInOutlet({
     db: stack.db,
     vault: vaultFrom(stack.config),
     client: options.client ?? stack.linkedin,
     log: options.log ?? stack.log,
-    linkedinVersion: stack.config.LINKEDIN_VERSION,
+    linkedinVersion: options.linkedinVersion ?? stack.config.LINKEDIN_VERSION,
   });
   return stack.startWorker({ outlets: { linkedin: outlet } });
 }

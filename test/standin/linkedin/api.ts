@@ -6,6 +6,7 @@ import {
   versionInactive,
   versionMissing,
 } from './linkedin-errors';
+import { routeMedia } from './media';
 import { routePosts } from './posts';
 import { routeSocialActions } from './social-actions';
 import { json, type Reply } from './reply';
@@ -35,7 +36,7 @@ export function handleApi(state: StandInState, request: StandInRequest): Reply {
   }
   const context = { state, token, versionDay: `${month}01`, request };
   if (request.path.startsWith('/rest/socialActions/')) return routeSocialActions(context);
-  return routePosts(context);
+  return routeMedia(context) ?? routePosts(context);
 }
 
 function userinfo(state: StandInState, sub: string, scopes: string[]): Reply {

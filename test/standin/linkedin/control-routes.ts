@@ -7,6 +7,7 @@ import {
   ClientRegistrationSchema,
   FaultSpecSchema,
   IssueTokenSchema,
+  MediaScriptSchema,
   MemberSchema,
   OrganizationSchema,
   type StandInControl,
@@ -39,6 +40,11 @@ const ROUTES: Record<string, Route> = {
     control.revokeToken(TokenBody.parse(body).token),
   'PUT /_standin/versions': (control, body) =>
     control.setActiveVersions(z.object({ versions: z.array(z.string()) }).parse(body).versions),
+  'PUT /_standin/media-script': (control, body) =>
+    control.setMediaScript(MediaScriptSchema.parse(body)),
+  'PUT /_standin/media-reads': (control, body) =>
+    control.setMediaReadsWithoutReadScope(z.object({ allowed: z.boolean() }).parse(body).allowed),
+  'GET /_standin/media': async (control) => ({ media: await control.media() }),
   'GET /_standin/faults': async (control) => ({ faults: await control.faults() }),
   'POST /_standin/faults': async (control, body) => ({
     fault: await control.injectFault(FaultSpecSchema.parse(body)),

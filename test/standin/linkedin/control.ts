@@ -5,6 +5,7 @@ import {
   AuthorizationOutcomeSchema,
   ClientRegistrationSchema,
   IssueTokenSchema,
+  MediaScriptSchema,
   MemberSchema,
   OrganizationSchema,
   type StandInControl,
@@ -82,6 +83,15 @@ export function createControl(
         }
         state.activeVersions = new Set(versions);
       }),
+    setMediaScript: (script) =>
+      settle(() => {
+        state.mediaScript = MediaScriptSchema.parse(script);
+      }),
+    setMediaReadsWithoutReadScope: (allowed) =>
+      settle(() => {
+        state.mediaReadsWithoutReadScope = allowed;
+      }),
+    media: () => settle(() => [...state.assets.values()].map((a) => state.describeAsset(a))),
     injectFault: (fault) => settle(() => faults.add(fault)),
     faults: () => settle(() => faults.list()),
     clearFaults: () => settle(() => faults.clear()),

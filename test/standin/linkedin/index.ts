@@ -16,6 +16,8 @@ export type {
   IssuedToken,
   IssueTokenInput,
   LedgerPost,
+  MediaAsset,
+  MediaScript,
   Member,
   Organization,
   RequestRecord,

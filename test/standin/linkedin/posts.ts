@@ -8,6 +8,7 @@ import {
   unprocessable,
 } from './linkedin-errors';
 import { cutAtUnescapedReserved, normalizeHashtags } from './little-text';
+import { contentProblems } from './post-content';
 import { isRecord, parsePostBody } from './post-body';
 import { empty, json, type Reply } from './reply';
 import type { StandInRequest } from './request';
@@ -51,6 +52,8 @@ function createPost(context: RestContext): Reply {
     return accessDenied(`partnerApiPostsExternal.CREATE.${versionDay}`);
   }
   if (post.commentary.length > MAX_COMMENTARY) return commentaryTooLong(post.commentary);
+  const mediaProblems = contentProblems(state, post.author, body.content);
+  if (mediaProblems.length > 0) return unprocessable(mediaProblems);
   const normalized = normalizeHashtags(post.commentary);
   const commentary = state.settings.truncateOnUnescapedReserved
     ? cutAtUnescapedReserved(normalized)
@@ -58,7 +61,12 @@ function createPost(context: RestContext): Reply {
   const now = Date.now();
   const earlier = state.findDuplicate(post.author, commentary, now);
   if (earlier) return duplicatePost(earlier.urn);
-  const recorded = state.recordPost({ ...post, commentary, createdAt: now });
+  const recorded = state.recordPost({
+    ...post,
+    commentary,
+    createdAt: now,
+    ...(body.content === undefined ? {} : { content: body.content }),
+  });
   return empty(201, { 'x-restli-id': recorded.urn });
 }
 

@@ -3,6 +3,7 @@ import type {
   HeldRequest,
   IssuedToken,
   LedgerPost,
+  MediaAsset,
   RequestRecord,
   StandInControl,
 } from './types';
@@ -39,6 +40,9 @@ export function connectLinkedInStandIn(url: string): StandInControl {
     expireToken: (token) => done(call('POST', '/tokens/expire', { token })),
     revokeToken: (token) => done(call('POST', '/tokens/revoke', { token })),
     setActiveVersions: (versions) => done(call('PUT', '/versions', { versions })),
+    setMediaScript: (script) => done(call('PUT', '/media-script', script)),
+    setMediaReadsWithoutReadScope: (allowed) => done(call('PUT', '/media-reads', { allowed })),
+    media: async () => (await call<{ media: MediaAsset[] }>('GET', '/media')).media,
     injectFault: async (fault) => (await call<{ fault: Fault }>('POST', '/faults', fault)).fault,
     faults: async () => (await call<{ faults: Fault[] }>('GET', '/faults')).faults,
     clearFaults: () => done(call('DELETE', '/faults')),

@@ -6,7 +6,9 @@ export interface StandInRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** The body as UTF-8 text, and as the bytes that arrived (media uploads). */
   body: string;
+  raw: Buffer;
 }
 
 export function header(request: StandInRequest, name: string): string | undefined {

@@ -11,8 +11,10 @@ import { accessToken, authorize } from './oauth';
 import { json, wireHeaders, type Reply } from './reply';
 import type { StandInRequest } from './request';
 import { StandInState } from './state';
+import { handleUpload, UPLOAD_PATH } from './media';
 import {
   ClientRegistrationSchema,
+  MediaScriptSchema,
   MemberSchema,
   type ClientRegistration,
   type Member,
@@ -34,6 +36,10 @@ export interface StandInOptions {
   /** What a read of a deleted post answers (404 documented, 410 reported); 404. */
   deletedPostStatus?: 404 | 410;
   authorizationCodeTtlMs?: number;
+  /** How uploads process (PROCESSING for 1 read or 1 s, then AVAILABLE by default). */
+  mediaScript?: z.input<typeof MediaScriptSchema>;
+  /** Whether member tokens without a read scope may read image/document status; true. */
+  mediaReadsWithoutReadScope?: boolean;
   client?: z.input<typeof ClientRegistrationSchema>;
   member?: Member;
 }
@@ -65,6 +71,8 @@ export const DEFAULT_MEMBER: Member = {
 };
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Uploads may be as large as LinkedIn's document limit (100 MB), with room to spare. */
+const MAX_UPLOAD_BYTES = 110 * 1024 * 1024;
 
 export async function startLinkedInStandIn(options: StandInOptions = {}): Promise<StandIn> {
   const client = ClientRegistrationSchema.parse(options.client ?? DEFAULT_CLIENT);
@@ -76,6 +84,8 @@ export async function startLinkedInStandIn(options: StandInOptions = {}): Promis
     requireProtocolHeader: options.requireProtocolHeader ?? true,
     deletedPostStatus: options.deletedPostStatus ?? 404,
     authorizationCodeTtlMs: options.authorizationCodeTtlMs ?? 30 * 60_000,
+    mediaScript: MediaScriptSchema.parse(options.mediaScript ?? {}),
+    mediaReadsWithoutReadScope: options.mediaReadsWithoutReadScope ?? true,
   };
   const state = new StandInState(settings, client, member);
   const faults = new FaultQueue();
@@ -140,26 +150,30 @@ function route(state: StandInState, request: StandInRequest): Reply {
   if (path === '/oauth/v2/authorization' && method === 'GET') return authorize(state, request);
   if (path === '/oauth/v2/accessToken' && method === 'POST') return accessToken(state, request);
   if (path === '/v2/userinfo' || path.startsWith('/rest/')) return handleApi(state, request);
+  if (path.startsWith(UPLOAD_PATH)) return handleUpload(state, request);
   return json(404, { status: 404, message: `No resource for ${method} ${path}` });
 }
 
 /** Undefined when the body is larger than any LinkedIn call needs. */
 async function readRequest(incoming: IncomingMessage): Promise<StandInRequest | undefined> {
+  const url = new URL(incoming.url ?? '/', 'http://stand-in');
+  const limit = url.pathname.startsWith(UPLOAD_PATH) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of incoming) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
+    if (size > limit) return undefined;
     chunks.push(buffer);
   }
-  const url = new URL(incoming.url ?? '/', 'http://stand-in');
+  const raw = Buffer.concat(chunks);
   return {
     method: incoming.method ?? 'GET',
     path: url.pathname,
     query: url.searchParams,
     headers: incoming.headers,
-    body: Buffer.concat(chunks).toString('utf8'),
+    body: raw.toString('utf8'),
+    raw,
   };
 }
 

@@ -4,6 +4,8 @@ import type {
   AuthorizationOutcome,
   ClientRegistration,
   LedgerPost,
+  MediaAsset,
+  MediaScript,
   Member,
   RequestRecord,
 } from './types';
@@ -15,6 +17,15 @@ export interface StandInSettings {
   requireProtocolHeader: boolean;
   deletedPostStatus: 404 | 410;
   authorizationCodeTtlMs: number;
+  mediaScript: MediaScript;
+  mediaReadsWithoutReadScope: boolean;
+}
+
+/** An asset with what the stand-in needs to answer for it. */
+export interface StoredAsset extends Omit<MediaAsset, 'status'> {
+  uploadToken: string;
+  script: MediaScript;
+  reads: number;
 }
 
 export interface TokenRecord {
@@ -54,6 +65,9 @@ export class StandInState {
   nextAuthorization: AuthorizationOutcome = 'consent';
   activeVersions: Set<string>;
   currentMember: string;
+  readonly assets = new Map<string, StoredAsset>();
+  mediaScript: MediaScript;
+  mediaReadsWithoutReadScope: boolean;
 
   constructor(
     readonly settings: StandInSettings,
@@ -64,6 +78,36 @@ export class StandInState {
     this.members.set(member.sub, member);
     this.currentMember = member.sub;
     this.activeVersions = new Set(settings.activeVersions);
+    this.mediaScript = settings.mediaScript;
+    this.mediaReadsWithoutReadScope = settings.mediaReadsWithoutReadScope;
+  }
+
+  /** An asset as tests see it: no upload token, the status as a create would see it. */
+  describeAsset(asset: StoredAsset): MediaAsset {
+    return {
+      urn: asset.urn,
+      kind: asset.kind,
+      owner: asset.owner,
+      initializedBy: asset.initializedBy,
+      createdAt: asset.createdAt,
+      uploadedAt: asset.uploadedAt,
+      sha256: asset.sha256,
+      bytes: asset.bytes,
+      status: this.assetStatus(asset, false),
+    };
+  }
+
+  /**
+   * WAITING_UPLOAD until the bytes arrive, then PROCESSING for the script's reads or time, then
+   * its outcome. `read` counts a status read (a create's check does not).
+   */
+  assetStatus(asset: StoredAsset, read: boolean): MediaAsset['status'] {
+    if (asset.uploadedAt === null) return 'WAITING_UPLOAD';
+    const done =
+      asset.reads >= asset.script.processingReads ||
+      Date.now() - asset.uploadedAt >= asset.script.processingMs;
+    if (read && !done) asset.reads++;
+    return done ? asset.script.outcome : 'PROCESSING';
   }
 
   takeNextAuthorization(): AuthorizationOutcome {
@@ -146,6 +190,7 @@ export class StandInState {
     this.#grants.clear();
     this.posts = [];
     this.requests = [];
+    this.assets.clear();
     this.nextAuthorization = 'consent';
   }
 

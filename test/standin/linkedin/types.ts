@@ -114,6 +114,31 @@ export interface HeldRequest {
   since: number;
 }
 
+/** How the next uploads process: PROCESSING for a while, then the outcome. */
+export const MediaScriptSchema = z.object({
+  /** Status reads answered PROCESSING before the outcome (a read-refusing token never advances it). */
+  processingReads: z.number().int().nonnegative().default(1),
+  /** …or this long after the upload, whichever comes first. */
+  processingMs: z.number().int().nonnegative().default(1_000),
+  outcome: z.enum(['AVAILABLE', 'PROCESSING_FAILED']).default('AVAILABLE'),
+});
+export type MediaScript = z.infer<typeof MediaScriptSchema>;
+
+/** An image or document asset, as the tests inspect it (bytes by hash, never the bytes). */
+export interface MediaAsset {
+  urn: string;
+  kind: 'image' | 'document';
+  owner: string;
+  /** The member whose token initialized it. */
+  initializedBy: string;
+  createdAt: number;
+  uploadedAt: number | null;
+  /** SHA-256 hex of the uploaded bytes, and their length. */
+  sha256: string | null;
+  bytes: number | null;
+  status: 'WAITING_UPLOAD' | 'PROCESSING' | 'AVAILABLE' | 'PROCESSING_FAILED';
+}
+
 /** One post LinkedIn accepted: the truth tests check "exactly once" against. */
 export interface LedgerPost {
   urn: string;
@@ -126,6 +151,8 @@ export interface LedgerPost {
   isReshareDisabledByAuthor: boolean;
   createdAt: number;
   deleted: boolean;
+  /** `content` as sent: `media` (an image or a document) or `multiImage`. */
+  content?: unknown;
 }
 
 /** An API or OAuth request as it arrived (no headers, so no tokens). */
@@ -154,6 +181,12 @@ export interface StandInControl {
   expireToken(token: string): Promise<void>;
   revokeToken(token: string): Promise<void>;
   setActiveVersions(versions: string[]): Promise<void>;
+  /** How uploads from now on process; applies until changed. */
+  setMediaScript(script: z.input<typeof MediaScriptSchema>): Promise<void>;
+  /** Whether a token without a read scope may read image/document status (default true). */
+  setMediaReadsWithoutReadScope(allowed: boolean): Promise<void>;
+  /** Every image and document initialized, oldest first. */
+  media(): Promise<MediaAsset[]>;
   injectFault(fault: FaultSpec): Promise<Fault>;
   faults(): Promise<Fault[]>;
   clearFaults(): Promise<void>;

@@ -31,13 +31,25 @@ export function commonStatuses(route: Pick<RouteOptions, 'method' | 'url' | 'sch
   return statuses;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers 200 with raw bytes of these media types (not JSON): documented so. */
+    binaryResponse?: readonly string[];
+  }
+}
+
 /** /openapi.json, Swagger UI at /docs, and the common statuses added to every documented route. */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  // OpenAPI paths (`/v1/media/{id}/content`) → the media types their 200 answer is made of.
+  const binary = new Map<string, readonly string[]>();
   app.addHook('onRoute', (route) => {
     if (!route.schema || route.schema.hide) return;
     const response = (route.schema.response ?? {}) as Record<string, unknown>;
     for (const status of commonStatuses(route)) response[status] ??= ErrorBodySchema;
     route.schema.response = response;
+    const types = (route.config as { binaryResponse?: readonly string[] } | undefined)
+      ?.binaryResponse;
+    if (types) binary.set(route.url.replace(/:([A-Za-z_]+)/g, '{$1}'), types);
   });
   await app.register(fastifySwagger, {
     openapi: {
@@ -59,7 +71,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => withBinaryAnswers(jsonSchemaTransformObject(input), binary),
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: '/docs',
@@ -70,4 +82,26 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       "default-src 'self'; base-uri 'self'; img-src 'self' data:; object-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+type Document = ReturnType<typeof jsonSchemaTransformObject>;
+
+/** Routes that answer bytes get a 200 per media type, a binary string each, not a JSON schema. */
+function withBinaryAnswers(document: Document, binary: Map<string, readonly string[]>): Document {
+  const paths = (document as { paths?: Record<string, Record<string, { responses?: object }>> })
+    .paths;
+  for (const [path, types] of binary) {
+    const operation = paths?.[path]?.get;
+    if (!operation) continue;
+    operation.responses = {
+      ...operation.responses,
+      200: {
+        description: 'The stored bytes, with their media type',
+        content: Object.fromEntries(
+          types.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+        ),
+      },
+    };
+  }
+  return document;
 }

@@ -257,6 +257,13 @@ export async function cancelContent(
     } catch (err) {
       if (!(err instanceof WorkflowFailedError)) throw err;
     }
+    // The timer won the race: the post went out before the cancel reached the item.
+    if (status !== 'cancelled') {
+      throw new AppError(
+        ErrorCode.InvalidState,
+        `cannot cancel: the item started publishing first and is ${status}`,
+      );
+    }
     await appendAudit(deps.db, {
       actor: actor.name,
       action: 'api.cancel',

@@ -82,7 +82,7 @@ export function mediaRoutes(deps: PublishingDeps, maxBytes: number): FastifyPlug
     app.get(
       '/v1/media/:id/content',
       {
-        config: { route: 'GET /v1/media/:id/content' },
+        config: { route: 'GET /v1/media/:id/content', binaryResponse: MEDIA_TYPES },
         schema: {
           summary: 'The stored bytes (the review page shows images from here)',
           description:

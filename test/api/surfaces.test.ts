@@ -170,6 +170,7 @@ describe('security headers and exposed surfaces', () => {
       assert.deepEqual(r.json(), {
         status: 'unavailable',
         checks: { postgres: { ok: false }, temporal: { ok: true } },
+        warnings: [],
       });
       assert.ok(!r.body.includes('password') && !r.body.includes('10.9.8.7'));
     } finally {

@@ -10,6 +10,7 @@ import { verifyAudit } from '../../platform/audit-verify';
 import { createDb, type Db } from '../../platform/db/client';
 import {
   auditDatabase,
+  sealEverything,
   sealedIds,
   testSealSeed,
   testSigner,
@@ -160,7 +161,7 @@ describe('the audit sealer', () => {
 
   it('when seals are written, then neither the signing seed nor the secret key reaches the database', async () => {
     await appendAudit(db, entry(uniqueId('secret'), 'x'));
-    await sealAll(db, testSigner);
+    await sealEverything(db);
     const [dump] = await db.$queryRaw<{ text: string }[]>`
       SELECT string_agg(s::text, ' ') AS "text" FROM "audit_seals" AS s`;
     const seed = Buffer.from(testSealSeed, 'base64');
@@ -178,7 +179,7 @@ describe('the audit sealer', () => {
 
   it('when a second seal claims the same predecessor, then the database refuses it', async () => {
     await appendAudit(db, entry(uniqueId('fork'), 'x'));
-    await sealAll(db, testSigner);
+    await sealEverything(db);
     const last = await db.auditSeal.findFirstOrThrow({ orderBy: { id: 'desc' } });
     const { id: _id, ...copy } = last;
     await assert.rejects(
@@ -191,7 +192,7 @@ describe('the audit sealer', () => {
     const scratch = await auditDatabase(2);
     try {
       await appendAudit(scratch.db, entry('restored', 'x'));
-      await sealAll(scratch.db, testSigner);
+      await sealEverything(scratch.db);
       const last = await scratch.db.auditSeal.findFirstOrThrow({ orderBy: { id: 'desc' } });
       const far = 1n << 60n;
       await scratch.db.auditSeal.create({

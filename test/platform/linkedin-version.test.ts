@@ -91,9 +91,13 @@ describe('a LINKEDIN_VERSION within 60 days of its sunset', () => {
       LINKEDIN_VERSION: version,
       API_HOST: '127.0.0.1',
       API_PORT: '0',
+      METRICS_HOST: '127.0.0.1',
+      METRICS_PORT: '0',
     });
     children.push(api.child);
     const listening = await lineWith(api, /^API listening$/);
+    // The operators' metrics have a listener of their own, never the public API port.
+    const metricsAt = await lineWith(api, /^metrics listening$/);
     expectStartupWarning(api.lines());
     const ready = await fetch(`${String(listening.address)}/readyz`);
     const body = (await ready.json()) as { status: string; warnings: string[] };
@@ -101,7 +105,7 @@ describe('a LINKEDIN_VERSION within 60 days of its sunset', () => {
     assert.equal(body.status, 'ready');
     assert.equal(body.warnings.length, 1);
     assert.match(body.warnings[0] ?? '', new RegExp(`LINKEDIN_VERSION=${version} is sunset`));
-    const metrics = await (await fetch(`${String(listening.address)}/metrics`)).text();
+    const metrics = await (await fetch(String(metricsAt.address))).text();
     const gauge = new RegExp(
       `^stargue_linkedin_version_days_left\\{version="${version}"\\} (\\d+)$`,
       'm',

@@ -47,8 +47,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     const response = (route.schema.response ?? {}) as Record<string, unknown>;
     for (const status of commonStatuses(route)) response[status] ??= ErrorBodySchema;
     route.schema.response = response;
-    const types = (route.config as { binaryResponse?: readonly string[] } | undefined)
-      ?.binaryResponse;
+    const types = route.config?.binaryResponse;
     if (types) binary.set(route.url.replace(/:([A-Za-z_]+)/g, '{$1}'), types);
   });
   await app.register(fastifySwagger, {

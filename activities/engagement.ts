@@ -15,10 +15,12 @@ export function createEngagementActivities({
     async collectEngagement(input: {
       workflowId: string;
       outlet: string;
+      /** The publication's target key; older follow-ups name the outlet alone. */
+      target?: string;
       checkpoint: string;
     }): Promise<EngagementResult> {
       const publication = await db.publication.findUnique({
-        where: { idempotencyKey: publicationKey(input.workflowId, input.outlet) },
+        where: { idempotencyKey: publicationKey(input.workflowId, input.target ?? input.outlet) },
         select: { id: true, postUrn: true, state: true },
       });
       const outlet = outlets[input.outlet];

@@ -70,7 +70,7 @@ export function createPublishActivities(deps: PublishDeps) {
     const info = Context.current().info;
     const fence = input.call * 1000 + info.attempt;
     const deadline = info.currentAttemptScheduledTimestampMs + info.startToCloseTimeoutMs;
-    const key = publicationKey(input.workflowId, input.outlet);
+    const key = publicationKey(input.workflowId, input.target?.key ?? input.outlet);
     const outlet = deps.outlets[input.outlet];
     if (!outlet)
       throw ApplicationFailure.nonRetryable(
@@ -145,7 +145,7 @@ export function createPublishActivities(deps: PublishDeps) {
       );
     }
 
-    const prepared = await outlet.prepare();
+    const prepared = await outlet.prepare(input.target?.channelId ?? null);
     if (!prepared.ok)
       return { kind: 'halted', reason: 'reauth_required', message: prepared.message };
     const session = prepared.session;
@@ -295,6 +295,7 @@ export function createPublishActivities(deps: PublishDeps) {
         version: input.version,
         workflowId: input.workflowId,
         outlet: input.outlet,
+        ...(input.target ? { target: input.target.key } : {}),
         publishedAt: publishedAt.toISOString(),
       });
     }

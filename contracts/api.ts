@@ -107,6 +107,19 @@ export const PublicationViewSchema = z.object({
 
 const SwitchSchema = z.object({ engaged: z.boolean(), reason: z.string().nullable() });
 
+export const ChannelProgressSchema = z
+  .object({
+    key: z.string().describe('`outlet` or `outlet:channel`: where this post goes'),
+    outlet: z.string(),
+    channel: z.string().nullable().describe('The channel (connected account) by name'),
+    status: z.enum(['waiting', 'publishing', 'published', 'failed', 'parked']),
+    reason: z.string().nullable().describe('Why it failed, waits or is parked'),
+    halt: z.enum(HALT_REASONS).nullable(),
+    postUrn: z.string().nullable(),
+    url: z.string().nullable(),
+  })
+  .meta({ id: 'ChannelProgress' });
+
 export const ContentViewSchema = z
   .object({
     id: z.string(),
@@ -131,6 +144,9 @@ export const ContentViewSchema = z
     halt: z
       .object({ reason: z.enum(HALT_REASONS), message: z.string(), since: Instant })
       .nullable(),
+    channels: z
+      .array(ChannelProgressSchema)
+      .describe('Each outlet and channel the item goes to, and how it stands'),
     killSwitch: z.object({ item: SwitchSchema, global: SwitchSchema }),
     lastError: z.object({ type: z.string(), message: z.string(), at: Instant }).nullable(),
     nextAttemptAt: Instant.nullable(),

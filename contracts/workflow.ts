@@ -11,6 +11,7 @@ export const PUBLISH_STATUSES = [
   'scheduled',
   'publishing',
   'published',
+  'partially_published',
   'rejected',
   'cancelled',
   'failed',
@@ -21,10 +22,40 @@ export type PublishStatus = (typeof PUBLISH_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly PublishStatus[] = [
   'draft',
   'published',
+  'partially_published',
   'rejected',
   'cancelled',
   'failed',
 ];
+
+/**
+ * One place an item is published to: an outlet and one of its channels (a connected account).
+ * Each target publishes exactly once, on its own: one failing or parked holds back no other.
+ */
+export interface PublishTarget {
+  outlet: string;
+  /** The channel's id; null for items from before channels (the outlet's one account). */
+  channelId: string | null;
+  /** The channel's name when the item was submitted, for people. */
+  channel: string | null;
+  /** What the publication's idempotency key is made of; fixed at submission. */
+  key: string;
+}
+
+/** How one target stands. */
+export type ChannelStatus = 'waiting' | 'publishing' | 'published' | 'failed' | 'parked';
+
+export interface ChannelProgress {
+  key: string;
+  outlet: string;
+  channel: string | null;
+  status: ChannelStatus;
+  /** Why it failed or is parked, in plain words. */
+  reason: string | null;
+  halt: HaltReason | null;
+  postUrn: string | null;
+  url: string | null;
+}
 
 /** Why an item is parked. `halted` always carries one of these. */
 export const HALT_REASONS = [
@@ -87,6 +118,8 @@ export interface ContentState {
   nextAttemptAt: string | null;
   /** Things an operator should act on before they become a halt (e.g. an expiring token). */
   warnings: string[];
+  /** Each target (outlet and channel) and how it stands; empty before validation. */
+  channels: ChannelProgress[];
 }
 
 // ---- activities' contracts ----
@@ -102,6 +135,8 @@ export type ValidateResult =
       status: 'draft' | 'ready';
       contentHash: string;
       outlets: string[];
+      /** Where the item goes, one entry per outlet and channel (absent from older runs' results). */
+      targets?: PublishTarget[];
       scheduledAt: string | null;
       globalSwitch: { engaged: boolean; reason: string | null };
     }
@@ -160,6 +195,8 @@ export interface DecisionInput extends ContentRef {
 export interface PublishInput extends ContentRef {
   workflowId: string;
   outlet: string;
+  /** The channel to publish to; absent in older runs (the outlet's one account). */
+  target?: PublishTarget;
   contentHash: string;
   /** Grows with every call the workflow makes; with the attempt number it fences stale workers. */
   call: number;
@@ -258,6 +295,8 @@ export interface EngagementInput extends ContentRef {
   /** The content workflow whose publication this follows. */
   workflowId: string;
   outlet: string;
+  /** The publication's target key (outlet and channel); absent in older runs (the outlet). */
+  target?: string;
   publishedAt: string;
   checkpoints?: EngagementCheckpoint[];
 }

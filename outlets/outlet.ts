@@ -84,7 +84,8 @@ export type EngagementReading =
 /** A place posts go to. LinkedIn is the first; the publish activity only knows this contract. */
 export interface Outlet {
   readonly name: string;
-  prepare(): Promise<Prepared>;
+  /** Opens the account of one channel (null: the outlet's one account, items before channels). */
+  prepare(channelId?: string | null): Promise<Prepared>;
   postUrl(urn: string): string;
   /** Statistics of a published post, where the outlet offers them. */
   readEngagement?(urn: string): Promise<EngagementReading>;

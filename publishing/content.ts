@@ -10,6 +10,8 @@ import {
 } from '../contracts/search-attributes';
 import type { ContentState, PublishStatus } from '../contracts/workflow';
 import { prepareContent, titleFromText } from '../content';
+import { blueskyPostUrl } from '../contracts/bluesky';
+import { postUrl } from '../outlets/linkedin/urns';
 import { checkMediaReferences } from '../media/references';
 import { appendAudit } from '../platform/audit';
 import type { Prisma } from '../platform/db/client';
@@ -302,12 +304,13 @@ function toView(
       postUrn: p.postUrn,
       url:
         live?.publications.find((lp) => lp.postUrn === p.postUrn)?.url ??
-        (p.postUrn ? `https://www.linkedin.com/feed/update/${p.postUrn}/` : null),
+        (p.postUrn ? publicUrl(p.outlet, p.postUrn) : null),
       publishedAt: iso(p.confirmedAt),
       resolution: p.resolution,
       lastError: p.lastError,
     })),
     halt: live?.halt ?? null,
+    channels: live?.channels ?? channelsFromRows(row),
     killSwitch: {
       item: live?.itemSwitch ?? { engaged: false, reason: null },
       global: globalSwitch,
@@ -321,4 +324,28 @@ function toView(
     warnings: live?.warnings ?? [],
     live: live !== null,
   };
+}
+
+/** Without the workflow's view: each outlet, as its publication row stands. */
+function channelsFromRows(row: ContentRow): ContentView['channels'] {
+  return row.outlets.map((outlet) => {
+    const pub = row.publications.find((p) => p.outlet === outlet);
+    const status =
+      pub?.state === 'confirmed' ? 'published' : pub?.state === 'failed' ? 'failed' : 'waiting';
+    return {
+      key: outlet,
+      outlet,
+      channel: null,
+      status,
+      reason: pub?.lastError ?? null,
+      halt: null,
+      postUrn: pub?.postUrn ?? null,
+      url: pub?.postUrn ? publicUrl(outlet, pub.postUrn) : null,
+    };
+  });
+}
+
+/** Where readers find a post: each outlet's public address for it. */
+function publicUrl(outlet: string, id: string): string {
+  return outlet === 'bluesky' ? blueskyPostUrl(id) : postUrl(id);
 }

@@ -12,7 +12,7 @@ export function engagementFollowUps(client: Client, taskQueue: string): FollowUp
     async start(input) {
       try {
         await client.workflow.start<typeof engagementWorkflow>('engagementWorkflow', {
-          workflowId: engagementWorkflowId(input.workflowId, input.outlet),
+          workflowId: engagementWorkflowId(input.workflowId, input.target ?? input.outlet),
           taskQueue,
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',

@@ -28,6 +28,7 @@ export async function engagementWorkflow(input: EngagementInput): Promise<Engage
     const result = await collectEngagement({
       workflowId: input.workflowId,
       outlet: input.outlet,
+      ...(input.target ? { target: input.target } : {}),
       checkpoint: checkpoint.name,
     });
     results.push(result);

@@ -1,5 +1,7 @@
 /// <reference lib="dom" />
 // Approve, reject and reschedule: each form says why it is disabled when the status forbids it.
+import { allows } from '../../contracts/phases';
+import { PUBLISH_STATUSES, type PublishStatus } from '../../contracts/workflow';
 import { api, ApiError, readable } from './api';
 import { h, replace, type Child } from './dom';
 import { badge } from './shell';
@@ -7,12 +9,11 @@ import { label } from './state';
 import { formatLocal, formatUtc, instantToZoned, localZone, zonedToInstant, zones } from './time';
 import type { ContentView, Preview } from './types';
 
-const APPROVABLE = ['awaiting_approval'];
-const RESCHEDULABLE = ['validating', 'awaiting_approval', 'scheduled'];
-
+/** Why `action` is off for an item in `status` (the phase rules are contracts/phases.ts's). */
 function whyNot(action: 'approve' | 'reject' | 'reschedule', status: string): string | null {
-  const allowed = action === 'reschedule' ? RESCHEDULABLE : APPROVABLE;
-  if (allowed.includes(status)) return null;
+  const known = (PUBLISH_STATUSES as readonly string[]).includes(status);
+  const position = { status: status as PublishStatus, phase: status as PublishStatus };
+  if (known && allows(action, position)) return null;
   if (action === 'reschedule') {
     return status === 'publishing'
       ? 'Publishing has started: the time can no longer change.'

@@ -70,8 +70,8 @@ export async function itemPage(id: string, version: number | undefined): Promise
       ),
       h('dt', null, 'Language'),
       h('dd', null, view.language),
-      h('dt', null, 'Outlets'),
-      h('dd', null, view.outlets.join(', ')),
+      h('dt', null, 'Channels'),
+      h('dd', { id: 'item-channels' }, channelList(view.channels)),
       h('dt', null, 'Scheduled'),
       h('dd', { id: 'item-scheduled' }, time(view.scheduledAt)),
       h('dt', null, 'Submitted by'),
@@ -131,6 +131,7 @@ export async function itemPage(id: string, version: number | undefined): Promise
       api<ContentView>('GET', `${base}?version=${v}`),
       refreshBanners(banners),
     ]);
+    replace(document.getElementById('item-channels') as HTMLElement, channelList(now.channels));
     if (now.status !== view.status || now.scheduledAt !== view.scheduledAt) {
       view = now;
       replace(statusSlot, badge(now.status));
@@ -140,6 +141,24 @@ export async function itemPage(id: string, version: number | undefined): Promise
   };
   await refreshBanners(banners).catch(onBackgroundError);
   every(refresh);
+}
+
+/** Each outlet and channel the item goes to, how it stands, and the post once it is out. */
+function channelList(channels: ContentView['channels']): HTMLElement {
+  return h(
+    'ul',
+    { class: 'channels' },
+    channels.map((c) =>
+      h(
+        'li',
+        null,
+        `${c.channel ? `${c.outlet}:${c.channel}` : c.outlet} `,
+        h('span', { class: `badge channel-${c.status}` }, label(c.status)),
+        c.reason ? ` ${c.reason}` : '',
+        c.url ? [' ', h('a', { href: c.url, rel: 'noopener noreferrer' }, 'view post')] : '',
+      ),
+    ),
+  );
 }
 
 function diffView(before: string, after: string): HTMLElement | HTMLElement[] {

@@ -2,21 +2,12 @@
 // State every view shares, and the page's periodic refresh. main.ts supplies the navigation
 // (`route`, `signIn`), so views reach each other without importing each other.
 import { ApiError, readable } from './api';
+import { PUBLISH_STATUSES } from '../../contracts/workflow';
 import type { Session } from './types';
 
-// contracts/workflow.ts PUBLISH_STATUSES, in the order an editor thinks of them.
-export const STATUSES = [
-  'awaiting_approval',
-  'scheduled',
-  'publishing',
-  'published',
-  'halted',
-  'rejected',
-  'cancelled',
-  'failed',
-  'draft',
-  'validating',
-];
+// Every status there is (contracts/workflow.ts), the ones an editor looks for first.
+const FIRST: readonly string[] = ['awaiting_approval', 'scheduled', 'publishing', 'published'];
+export const STATUSES = [...FIRST, ...PUBLISH_STATUSES.filter((s) => !FIRST.includes(s))];
 export const label = (status: string) => status.replace(/_/g, ' ');
 const REFRESH_MS = 5_000;
 

@@ -22,6 +22,14 @@ export interface ContentView extends Summary {
   versions: number[];
   approvals: { decision: string; actor: string; note: string | null; at: string }[];
   publications: { outlet: string; state: string; url: string | null }[];
+  channels: {
+    key: string;
+    outlet: string;
+    channel: string | null;
+    status: string;
+    reason: string | null;
+    url: string | null;
+  }[];
   halt: { reason: string; message: string } | null;
   lastError: { message: string } | null;
   warnings: string[];

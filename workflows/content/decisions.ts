@@ -77,9 +77,18 @@ const RULES: Record<'approve' | 'reject' | 'reschedule' | 'release' | 'halt', Ru
     bindsHash: false,
     apply(item) {
       item.view.itemSwitch = { engaged: false, reason: null };
+      // The operator checked the outlet (or fixed the version): a re-send is now safe.
+      if (!item.legacy) {
+        for (const run of item.targets) {
+          const parked = run.progress.halt;
+          if (parked !== 'outcome_unknown' && parked !== 'linkedin_version') continue;
+          run.resendAuthorized = parked === 'outcome_unknown';
+          run.progress.halt = null;
+        }
+        return;
+      }
       const parked = item.view.halt?.reason;
       if (parked === 'outcome_unknown' || parked === 'linkedin_version') {
-        // The operator checked the outlet (or fixed the version): a re-send is now safe.
         item.view.halt = null;
         item.resendAuthorized = parked === 'outcome_unknown';
       }

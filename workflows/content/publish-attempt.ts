@@ -1,33 +1,23 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  sleep,
-} from '@temporalio/workflow';
-import { FailureType, type PublishResult } from '../../contracts/workflow';
+import { CancellationScope, condition, sleep } from '@temporalio/workflow';
+import type { PublishResult } from '../../contracts/workflow';
+import { classify, rateLimitDelay, unknownOutcomeMessage } from './outcomes';
 import { publishToOutlet } from './proxies';
 import { park } from './halts';
-import { finish, recorded, transition } from './records';
+import { finish, transition } from './records';
 import type { ContentItem } from './state';
 
-// Publishing one outlet: sleep until due (a reschedule re-arms the timer, a switch parks the
-// item), make one call, and act on what the outlet said. The publish activity keeps the post
-// exactly-once; this module decides what the item does next.
-
-const RATE_LIMIT_FIRST_BACKOFF_MS = 60_000;
+// Publishing as runs recorded before per-channel publishing do it: one outlet after the other,
+// each parking the whole item. Sleep until due (a reschedule re-arms the timer, a switch parks
+// the item), make one call, and act on what the outlet said. The publish activity keeps the post
+// exactly-once; this module decides what the item does next. New runs: targets.ts.
 
 type Attempt = 'published' | 'failed' | 'retry';
 
 /** Returns false when the item failed for good (already recorded). */
-export async function publishWhenDue(
-  item: ContentItem,
-  outlet: string,
-  final: boolean,
-): Promise<boolean> {
+export async function publishWhenDue(item: ContentItem, outlet: string): Promise<boolean> {
   for (;;) {
     await waitUntilDue(item);
-    const result = await attempt(item, outlet, final);
+    const result = await attempt(item, outlet);
     if (result !== 'retry') return result === 'published';
     // Not published: parked or rate limited; the loop waits and tries again.
   }
@@ -50,15 +40,8 @@ async function waitUntilDue(item: ContentItem): Promise<void> {
   }
 }
 
-async function attempt(item: ContentItem, outlet: string, final: boolean): Promise<Attempt> {
-  const from = item.view.status;
-  // New runs: the activity records `publishing` with its first write and `published` with its
-  // confirmation; older runs recorded each with an activity of their own.
-  if (item.legacy) await transition(item, 'publishing', 'system', `publishing to ${outlet}`);
-  else recorded(item, 'publishing');
-  const record = item.legacy
-    ? undefined
-    : { runId: item.runId, from, publishingSeq: ++item.seq, publishedSeq: ++item.seq, final };
+async function attempt(item: ContentItem, outlet: string): Promise<Attempt> {
+  await transition(item, 'publishing', 'system', `publishing to ${outlet}`);
   const resend = item.resendAuthorized;
   item.resendAuthorized = false;
   let result: PublishResult;
@@ -73,7 +56,6 @@ async function attempt(item: ContentItem, outlet: string, final: boolean): Promi
         contentHash: item.view.contentHash ?? '',
         call: ++item.publishCalls,
         ...(resend ? { resendAuthorized: true } : {}),
-        ...(record ? { record } : {}),
       }),
     );
   } catch (err) {
@@ -108,12 +90,7 @@ async function attempt(item: ContentItem, outlet: string, final: boolean): Promi
       return 'retry';
     case 'rate_limited': {
       item.rateLimitStreak++;
-      const delay =
-        result.retryAfterMs ??
-        Math.min(
-          RATE_LIMIT_FIRST_BACKOFF_MS * 2 ** (item.rateLimitStreak - 1),
-          msUntilUtcMidnight() + 60_000,
-        );
+      const delay = rateLimitDelay(result.retryAfterMs, item.rateLimitStreak);
       item.view.lastError = {
         type: 'RATE_LIMITED',
         message: result.message,
@@ -135,26 +112,14 @@ async function attempt(item: ContentItem, outlet: string, final: boolean): Promi
 
 /** The activity gave up: an unknown outcome parks the item for an operator, anything else fails it. */
 async function failed(item: ContentItem, err: unknown): Promise<Attempt> {
-  const failure = err instanceof ActivityFailure ? err.cause : err;
-  const type =
-    failure instanceof ApplicationFailure ? (failure.type ?? 'UNKNOWN') : 'ACTIVITY_TIMEOUT';
-  const message = failure instanceof Error ? failure.message : String(failure);
-  if (type === FailureType.OutcomeUnknown || type === 'ACTIVITY_TIMEOUT') {
-    await park(
-      item,
-      'outcome_unknown',
-      `the outlet's answer is unknown after several attempts: ${message}. Check the profile, then release the item to try again.`,
-    );
+  const outcome = classify(err);
+  if (outcome.kind === 'unknown') {
+    await park(item, 'outcome_unknown', unknownOutcomeMessage(outcome.message));
     return 'retry';
   }
-  const failType = type === 'UNKNOWN' ? FailureType.ServerError : type;
+  const error = { type: outcome.type, message: outcome.message };
   await CancellationScope.nonCancellable(() =>
-    finish(item, 'failed', 'system', message, { error: { type: failType, message } }),
+    finish(item, 'failed', 'system', outcome.message, { error }),
   );
   return 'failed';
-}
-
-function msUntilUtcMidnight(): number {
-  const t = new Date();
-  return Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate() + 1) - t.getTime();
 }

@@ -1,9 +1,26 @@
-import type { ContentState, ContentWorkflowInput, HaltReason } from '../../contracts/workflow';
+import type {
+  ChannelProgress,
+  ContentState,
+  ContentWorkflowInput,
+  HaltReason,
+  PublishTarget,
+} from '../../contracts/workflow';
 
 /** Who decided, once a decision has been believed. */
 export interface Decision {
   approved: boolean;
   actor: string;
+}
+
+/** One target's run: its progress (part of the view) and what only the workflow needs. */
+export interface TargetRun {
+  target: PublishTarget;
+  progress: ChannelProgress;
+  /** An operator's release of an `outcome_unknown` target vouches that a re-send is safe. */
+  resendAuthorized: boolean;
+  rateLimitStreak: number;
+  /** When it parked, for the item's `halt.since`. */
+  parkedSince: string | null;
 }
 
 /**
@@ -27,6 +44,10 @@ export class ContentItem {
   rateLimitStreak = 0;
   /** An operator's release of an `outcome_unknown` item vouches that a re-send is safe. */
   resendAuthorized = false;
+  /** Where the item goes (new runs): one run per outlet and channel. */
+  targets: TargetRun[] = [];
+  /** One target at a time parks the whole item for a switch; the others wait behind it. */
+  switchParked = false;
 
   constructor(
     readonly input: ContentWorkflowInput,
@@ -51,11 +72,33 @@ export class ContentItem {
       lastError: null,
       nextAttemptAt: null,
       warnings: [],
+      channels: [],
     };
   }
 
   get ref(): { contentId: string; version: number } {
     return { contentId: this.input.contentId, version: this.input.version };
+  }
+
+  /** Sets where the item goes; each target starts `waiting`. */
+  aim(targets: readonly PublishTarget[]): void {
+    this.targets = targets.map((target) => ({
+      target,
+      progress: {
+        key: target.key,
+        outlet: target.outlet,
+        channel: target.channel,
+        status: 'waiting',
+        reason: null,
+        halt: null,
+        postUrn: null,
+        url: null,
+      },
+      resendAuthorized: false,
+      rateLimitStreak: 0,
+      parkedSince: null,
+    }));
+    this.view.channels = this.targets.map((run) => run.progress);
   }
 
   /** The halt a kill switch imposes right now, if any (global first). */

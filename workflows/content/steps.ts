@@ -69,9 +69,8 @@ export async function approved(item: ContentItem, actor: string): Promise<void> 
   }
 }
 
-/** New runs: the publish activity recorded `published` and started the engagement follow-up. */
+/** Runs from before per-channel publishing: a child follows each publication's engagement. */
 export async function published(item: ContentItem): Promise<ContentState> {
-  if (!item.legacy) return finish(item, 'published', 'system', null, { alreadyRecorded: true });
   // Added after the first release: older histories start no child here.
   if (patched('engagement-follow-up')) {
     for (const publication of item.view.publications) {

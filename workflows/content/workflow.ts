@@ -5,12 +5,13 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ContentState, ContentWorkflowInput } from '../../contracts/workflow';
+import type { ContentState, ContentWorkflowInput, PublishTarget } from '../../contracts/workflow';
 import { installDecisionHandlers } from './decisions';
 import { killSwitchQuery, statusQuery } from './definitions';
 import { installHaltHandlers } from './halts';
 import { publishWhenDue } from './publish-attempt';
 import { finish } from './records';
+import { cancelledTargets, publishEverywhere } from './targets';
 import { ContentItem } from './state';
 import {
   approved,
@@ -42,6 +43,7 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
     if (!validated.ok || validated.status === 'draft') return await endEarly(item, validated);
     item.view.contentHash = validated.contentHash;
     item.view.outlets = validated.outlets;
+    if (!item.legacy) item.aim(validated.targets ?? validated.outlets.map(outletOnly));
     item.view.globalSwitch = validated.globalSwitch;
     item.view.scheduledAt ??= validated.scheduledAt;
     await awaitingApproval(item);
@@ -55,15 +57,23 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
       });
     }
     await approved(item, decision.actor);
+    if (!item.legacy) return await publishEverywhere(item);
 
-    const outlets = item.view.outlets;
-    for (const [i, outlet] of outlets.entries()) {
-      if (!(await publishWhenDue(item, outlet, i === outlets.length - 1))) return item.view;
+    // Runs from before per-channel publishing: one outlet after the other.
+    for (const outlet of item.view.outlets) {
+      if (!(await publishWhenDue(item, outlet))) return item.view;
     }
     return await CancellationScope.nonCancellable(() => published(item));
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    await CancellationScope.nonCancellable(() => cancelled(item));
+    await CancellationScope.nonCancellable(() =>
+      item.legacy ? cancelled(item) : cancelledTargets(item),
+    );
     throw err;
   }
+}
+
+/** An item validated before channels existed goes to each outlet's one account. */
+function outletOnly(outlet: string): PublishTarget {
+  return { outlet, channelId: null, channel: null, key: outlet };
 }

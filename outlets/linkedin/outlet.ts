@@ -3,7 +3,7 @@ import { VaultError, type Vault } from '../../platform/crypto/vault';
 import type { Db } from '../../platform/db/client';
 import type { Logger } from '../../platform/logger';
 import type { Outlet, OutletSession, Prepared, ReadBack } from '../outlet';
-import { markReauthRequired } from '../../channels/manage';
+import { markReauthRequired, recordRateLimit } from '../../channels/manage';
 import {
   channelAccount,
   openAccessToken,
@@ -122,7 +122,7 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
       media: linkedinMedia(client, authorUrn, () => token, deps),
       async create(commentary, attachments) {
         const content = postContent(attachments);
-        return toCreateOutcome(
+        const outcome = toCreateOutcome(
           await client.createPost({
             accessToken: token,
             author: authorUrn,
@@ -131,6 +131,15 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
           }),
           deps,
         );
+        if (outcome.kind === 'rate_limited') {
+          await recordRateLimit(
+            db,
+            channelId,
+            rateLimitReset(outcome.retryAfterMs),
+            outcome.message,
+          );
+        }
+        return outcome;
       },
       async findPost(commentary, since): Promise<ReadBack> {
         if (!scopes.includes('r_member_social') && !scopes.includes('r_organization_social')) {
@@ -232,4 +241,15 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
       };
     },
   };
+}
+
+/**
+ * When a LinkedIn limit resets: its Retry-After when it sent one, else the next midnight UTC,
+ * when LinkedIn's daily member and app limits reset (LINKEDIN.md §5).
+ */
+export function rateLimitReset(retryAfterMs: number | null, now = Date.now()): Date {
+  if (retryAfterMs !== null) return new Date(now + retryAfterMs);
+  const midnight = new Date(now);
+  midnight.setUTCHours(24, 0, 0, 0);
+  return midnight;
 }

@@ -208,6 +208,43 @@ describe('LinkedIn channels: connecting many accounts through OAuth', () => {
     }
   });
 
+  it('when LinkedIn limits a channel, then its rate-limit state says until when (Retry-After, or the next midnight UTC), and only for that channel', async () => {
+    const ada = await channel('ada');
+    const jane = await channel('jane');
+    await stack.standIn.injectFault({ type: 'rate_limited', retryAfter: '120' });
+    const prepared = await outlet.prepare(ada.id);
+    assert.ok(prepared.ok);
+    const before = Date.now();
+    const limited = await prepared.session.create(`Limited ${uniqueId('p')}`);
+    assert.equal(limited.kind, 'rate_limited');
+    const after = await channel('ada');
+    const until = after.rateLimitedUntil?.getTime() ?? 0;
+    assert.ok(
+      until >= before + 119_000 && until <= Date.now() + 121_000,
+      String(after.rateLimitedUntil),
+    );
+    assert.equal((await channel('jane')).rateLimitedUntil, jane.rateLimitedUntil);
+    assert.ok(
+      await stack.db.audit.findFirst({
+        where: { subject: 'channel:linkedin:ada', action: 'channel.rate_limited' },
+      }),
+    );
+
+    await stack.standIn.injectFault({ type: 'rate_limited' });
+    const again = await outlet.prepare(jane.id);
+    assert.ok(again.ok);
+    const nextMidnight = (at: number) => {
+      const day = new Date(at);
+      day.setUTCHours(24, 0, 0, 0);
+      return day.getTime();
+    };
+    const sent = Date.now();
+    assert.equal((await again.session.create(`Limited ${uniqueId('p')}`)).kind, 'rate_limited');
+    // Either side of a midnight the call may straddle.
+    const expected = [nextMidnight(sent), nextMidnight(Date.now())];
+    assert.ok(expected.includes((await channel('jane')).rateLimitedUntil?.getTime() ?? 0));
+  });
+
   it('when a channel is disabled, then it does not open', async () => {
     const jane = await channel('jane');
     await stack.db.channel.update({ where: { id: jane.id }, data: { disabledAt: new Date() } });

@@ -21,14 +21,14 @@ export function createEngagementActivities({
     }): Promise<EngagementResult> {
       const publication = await db.publication.findUnique({
         where: { idempotencyKey: publicationKey(input.workflowId, input.target ?? input.outlet) },
-        select: { id: true, postUrn: true, state: true },
+        select: { id: true, postUrn: true, state: true, channelId: true },
       });
       const outlet = outlets[input.outlet];
       const reading =
         !publication?.postUrn || publication.state !== 'confirmed'
           ? ({ kind: 'unavailable', message: 'no confirmed post' } as const)
           : outlet?.readEngagement
-            ? await outlet.readEngagement(publication.postUrn)
+            ? await outlet.readEngagement(publication.postUrn, publication.channelId)
             : ({ kind: 'refused', message: `${input.outlet} offers no statistics` } as const);
       if (!publication) return 'unavailable';
       const data =

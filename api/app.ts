@@ -14,6 +14,7 @@ import { clientErrorHandler, installErrorHandler } from './error-handler';
 import { applySecurityHeaders, installSecurityHeaders } from './headers';
 import { createApiMetrics, installRequestMetrics, type ApiMetrics } from './metrics';
 import { registerOpenApi } from './openapi';
+import { channelRoutes } from './routes/channels';
 import { contentRoutes } from './routes/content';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { mediaRoutes } from './routes/media';
@@ -47,7 +48,11 @@ export interface AppDeps {
   linkedinVersion?: string;
   /** MEDIA_MAX_BYTES: the largest upload `POST /v1/media` reads (its own body limit). */
   mediaMaxBytes?: number;
+  /** BLUESKY_DEFAULT_SERVICE and BLUESKY_TIMEOUT_MS, for connecting Bluesky channels. */
+  bluesky?: { defaultService: string; timeoutMs: number };
 }
+
+const DEFAULT_BLUESKY = { defaultService: 'https://bsky.social', timeoutMs: 20_000 };
 
 const DEFAULT_MEDIA_MAX_BYTES = 25 * 1024 * 1024;
 
@@ -116,6 +121,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(reviewRoutes(deps.publishing));
   await app.register(
     oauthRoutes({ ...deps.publishing, linkedin: deps.linkedin, vault: deps.vault }),
+  );
+  await app.register(
+    channelRoutes({
+      ...deps.publishing,
+      vault: deps.vault,
+      bluesky: deps.bluesky ?? DEFAULT_BLUESKY,
+    }),
   );
   return base;
 }

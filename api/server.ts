@@ -30,6 +30,10 @@ await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
     trustProxy: config.TRUST_PROXY,
     linkedinVersion: config.LINKEDIN_VERSION,
     mediaMaxBytes: config.MEDIA_MAX_BYTES,
+    bluesky: {
+      defaultService: config.BLUESKY_DEFAULT_SERVICE,
+      timeoutMs: config.BLUESKY_TIMEOUT_MS,
+    },
     readiness: [
       { name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) },
       {

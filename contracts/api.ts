@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  CHANNEL_AUDIT_PREFIX,
+  CHANNEL_NAME_PATTERN,
+  CHANNEL_NAME_RULE,
+  CHANNEL_OUTLETS,
+  CHANNEL_STATUSES,
+} from './channels';
 import { IssueSchema, MAX_INT4, storableText } from './issues';
 import { MediaIdSchema, MediaTypeSchema } from './media';
 import { HALT_REASONS, PUBLISH_STATUSES } from './workflow';
@@ -18,8 +25,11 @@ export type Role = z.infer<typeof RoleSchema>;
  * operator-only subject must be named here.
  */
 export const OPERATOR_AUDIT_SUBJECTS = ['kill-switch', 'linkedin'] as const;
-/** Prefixes of per-account operator subjects (`li-member-…` LinkedIn accounts, `api-key:…`). */
-export const OPERATOR_AUDIT_PREFIXES = ['li-member-', 'api-key:'] as const;
+/**
+ * Prefixes of per-account operator subjects (`li-member-…` LinkedIn accounts, `api-key:…`,
+ * `channel:<outlet>:<name>` channels).
+ */
+export const OPERATOR_AUDIT_PREFIXES = ['li-member-', 'api-key:', CHANNEL_AUDIT_PREFIX] as const;
 
 export function isOperatorAuditSubject(subject: string): boolean {
   return (
@@ -361,3 +371,140 @@ export const AuditEntrySchema = z.object({
 export const AuditPageSchema = z
   .object({ items: z.array(AuditEntrySchema), nextCursor: z.string().nullable() })
   .meta({ id: 'AuditPage' });
+
+// Channels (docs/operations.md, "Channels").
+
+export const ChannelOutletSchema = z.enum(CHANNEL_OUTLETS);
+export const ChannelNameSchema = z
+  .string()
+  .regex(CHANNEL_NAME_PATTERN, CHANNEL_NAME_RULE)
+  .describe('Unique per outlet; what `outlets: [outlet:name]` names')
+  .meta({ example: 'acme-page' });
+
+export const ChannelViewSchema = z
+  .object({
+    outlet: ChannelOutletSchema,
+    name: z.string(),
+    displayName: z.string(),
+    default: z.boolean().describe('What `outlets: [outlet]` means; at most one per outlet'),
+    disabled: z.boolean().describe('A disabled channel is refused at submission; its items wait'),
+    disabledAt: Instant.nullable(),
+    status: z
+      .enum(CHANNEL_STATUSES)
+      .describe('`reauth_required`: an operator must reconnect it; its items wait meanwhile'),
+    reauthReason: z.string().nullable(),
+    kind: z
+      .enum(['member', 'page', 'account'])
+      .describe('LinkedIn member or page; Bluesky account'),
+    account: z
+      .string()
+      .describe('Who posts: the LinkedIn author URN (member or page), or the Bluesky DID'),
+    handle: z.string().nullable().describe('Bluesky: the account handle'),
+    service: z.string().nullable().describe('Bluesky: the server every call goes to'),
+    accessExpiresAt: Instant.nullable().describe('LinkedIn: when the access token expires'),
+    rateLimitedUntil: Instant.nullable().describe('When the outlet last said its limit resets'),
+    createdAt: Instant,
+    createdBy: z.string(),
+    updatedAt: Instant,
+    updatedBy: z.string(),
+  })
+  .meta({ id: 'Channel' });
+export type ChannelView = z.infer<typeof ChannelViewSchema>;
+
+export const ChannelListSchema = z
+  .object({ items: z.array(ChannelViewSchema) })
+  .meta({ id: 'ChannelList' });
+
+export const ChannelParamsSchema = z.object({
+  outlet: ChannelOutletSchema,
+  name: ChannelNameSchema,
+});
+export const BlueskyChannelParamsSchema = z.object({
+  outlet: z
+    .literal('bluesky')
+    .describe('LinkedIn channels reconnect through GET /v1/oauth/linkedin/authorize?channel=NAME'),
+  name: ChannelNameSchema,
+});
+
+const BlueskyIdentifierSchema = z
+  .string()
+  .max(253)
+  .regex(
+    /^(?:did:[a-z]+:[A-Za-z0-9._:%-]{1,200}|[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62})+)$/,
+    'a handle (name.bsky.social) or a DID',
+  )
+  .describe('The account to sign in as: its handle or DID')
+  .meta({ example: 'stargue.bsky.social' });
+const AppPasswordSchema = z
+  .string()
+  .regex(
+    /^[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}$/,
+    'an app password (xxxx-xxxx-xxxx-xxxx), never the account password',
+  )
+  .describe(
+    'An app password (Bluesky: Settings → Privacy and security → App passwords); stored sealed, never shown again',
+  );
+const BlueskyServiceSchema = z
+  .string()
+  .max(200)
+  .regex(
+    /^(?:https:\/\/[A-Za-z0-9.-]{1,190}|http:\/\/(?:localhost|127\.0\.0\.1|\[::1\]))(?::\d{1,5})?\/?$/,
+    'an https:// origin (http:// only on this machine, for development)',
+  )
+  .describe(
+    'The account’s PDS or an entryway; default BLUESKY_DEFAULT_SERVICE (https://bsky.social)',
+  )
+  .meta({ example: 'https://bsky.social' });
+
+export const CreateChannelBodySchema = z
+  .object({
+    outlet: z
+      .literal('bluesky')
+      .describe(
+        'Bluesky accounts connect here; LinkedIn channels through GET /v1/oauth/linkedin/authorize?channel=NAME',
+      ),
+    name: ChannelNameSchema.optional().describe('Default: the account’s handle'),
+    displayName: storableText(200).trim().min(1).optional().describe('Default: `@handle`'),
+    identifier: BlueskyIdentifierSchema,
+    appPassword: AppPasswordSchema,
+    service: BlueskyServiceSchema.optional(),
+  })
+  .strict();
+
+export const ReconnectBodySchema = z
+  .object({
+    identifier: BlueskyIdentifierSchema.optional().describe('Default: the one stored'),
+    appPassword: AppPasswordSchema,
+    service: BlueskyServiceSchema.optional().describe('Default: the one stored'),
+  })
+  .strict();
+
+export const ChannelChangeBodySchema = z
+  .object({
+    name: ChannelNameSchema.optional().describe(
+      'Rename: items and publications keep the channel (they hold its id); new items use the new name',
+    ),
+    displayName: storableText(200).trim().min(1).optional(),
+    disabled: z.boolean().optional(),
+    default: z
+      .boolean()
+      .optional()
+      .describe('true: the outlet’s default (the previous one stops being it); false: no default'),
+  })
+  .strict();
+
+export const AuthorizeQuerySchema = z.object({
+  channel: ChannelNameSchema.optional().describe(
+    'The LinkedIn channel to connect or reconnect; default: the signed-in member’s own',
+  ),
+  organization: z
+    .string()
+    .regex(/^urn:li:organization:\d{1,20}$/, 'urn:li:organization:<id>')
+    .optional()
+    .describe(
+      'Post as this page (Community Management; needs the linkedin/organization_posting flag)',
+    ),
+});
+export type CreateChannelInput = z.infer<typeof CreateChannelBodySchema>;
+export type ReconnectInput = z.infer<typeof ReconnectBodySchema>;
+export type ChangeChannelInput = z.infer<typeof ChannelChangeBodySchema>;

@@ -46,9 +46,10 @@ async function answer(run: () => Promise<unknown>): Promise<ToolResult> {
 const version = z.number().int().positive().optional();
 
 /**
- * The tools an assistant gets: submit, upload media, preview, status and list — nothing that approves,
- * rejects, reschedules, cancels or touches the kill switch; approval stays human. Each call goes
- * to the REST API with the configured integration key, which the API checks every time.
+ * The tools an assistant gets: submit, upload media, preview, status, list and list channels —
+ * nothing that approves, rejects, reschedules, cancels, touches the kill switch or changes a
+ * channel; approval stays human. Each call goes to the REST API with the configured integration
+ * key, which the API checks every time.
  */
 export function createMcpServer(api: StargueClient): McpServer {
   const server = new McpServer({ name: 'stargue', version: '1.0.0' });
@@ -121,6 +122,16 @@ export function createMcpServer(api: StargueClient): McpServer {
       },
     },
     (args) => answer(() => api.uploadMedia(new Uint8Array(Buffer.from(args.base64, 'base64')))),
+  );
+  server.registerTool(
+    'list_channels',
+    {
+      title: 'List channels',
+      description:
+        'The channels content can name in `outlets:` (`linkedin`, `linkedin:NAME`, `bluesky:NAME`): each connected account with its outlet, name, whether it is the outlet’s default, disabled, or waiting for re-authorization. Read-only.',
+      inputSchema: {},
+    },
+    () => answer(() => api.channels()),
   );
   return server;
 }

@@ -31,6 +31,9 @@ const TRUSTED_KEYS = new Set([
   'actor',
   'updatedBy',
   'type',
+  'kind',
+  'disabledAt',
+  'rateLimitedUntil',
 ]);
 
 export interface Marked {

@@ -60,6 +60,8 @@ export interface OutletMedia {
 
 /** An account ready to post, with its token held inside (never returned to callers). */
 export interface OutletSession {
+  /** The channel (channels table) this session posts on. */
+  readonly channelId: string;
   readonly accountId: string;
   readonly authorUrn: string;
   /** Present where the outlet takes images and documents. */
@@ -72,8 +74,18 @@ export interface OutletSession {
   markReauthRequired(reason: string): Promise<void>;
 }
 
-export type Prepared =
-  { ok: true; session: OutletSession } | { ok: false; reason: 'reauth_required'; message: string };
+/**
+ * Why a channel cannot post now: `reauth_required` (its account must be reconnected, or may not
+ * post as the channel's author) and `channel_disabled` (an operator disabled it) both wait for
+ * an operator; the channel's items park, the others' continue.
+ */
+export type NotPrepared = {
+  ok: false;
+  reason: 'reauth_required' | 'channel_disabled';
+  message: string;
+};
+
+export type Prepared = { ok: true; session: OutletSession } | NotPrepared;
 
 export type EngagementReading =
   | { kind: 'collected'; reactions: number; comments: number }
@@ -84,11 +96,14 @@ export type EngagementReading =
 /** A place posts go to. LinkedIn is the first; the publish activity only knows this contract. */
 export interface Outlet {
   readonly name: string;
-  /** Opens the account of one channel (null: the outlet's one account, items before channels). */
+  /**
+   * Opens one channel's account (channels table id); without one, the outlet's default channel
+   * (publications of items submitted before channels existed).
+   */
   prepare(channelId?: string | null): Promise<Prepared>;
   postUrl(urn: string): string;
-  /** Statistics of a published post, where the outlet offers them. */
-  readEngagement?(urn: string): Promise<EngagementReading>;
+  /** Statistics of a published post, read with its channel's account, where the outlet offers them. */
+  readEngagement?(urn: string, channelId?: string | null): Promise<EngagementReading>;
 }
 
 /** Stands in for an outlet whose credentials are not configured: items park instead of failing. */

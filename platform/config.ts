@@ -174,6 +174,20 @@ export const ConfigSchema = z.object({
     .describe(
       'After uploading media LinkedIn will not let the token read the status of: wait this long before creating the post',
     ),
+  BLUESKY_DEFAULT_SERVICE: httpUrl
+    .default('https://bsky.social')
+    .describe(
+      'Where a Bluesky channel signs in when POST /v1/channels names no service: its PDS or an entryway',
+    ),
+  BLUESKY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(120_000)
+    .default(20_000)
+    .describe(
+      'Deadline of each Bluesky call (sign-in, create, read-back); past it the outcome is resolved by reading back',
+    ),
   WORKER_METRICS_ADDRESS: z
     .string()
     .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')

@@ -18,6 +18,10 @@ export const ErrorCode = {
   DecisionUnverified: 'DECISION_UNVERIFIED',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  /** A channel name or account already taken, or an account that is not the channel's. */
+  ChannelConflict: 'CHANNEL_CONFLICT',
+  /** An outlet (Bluesky's server) could not be reached or answered with an error of its own. */
+  OutletUnavailable: 'OUTLET_UNAVAILABLE',
 } as const;
 export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -38,6 +42,8 @@ const STATUS: Record<ErrorCodeName, number> = {
   DECISION_UNVERIFIED: 503,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  CHANNEL_CONFLICT: 409,
+  OUTLET_UNAVAILABLE: 502,
 };
 
 /** An error meant for the caller: a stable code, a plain message, and the HTTP status it maps to. */

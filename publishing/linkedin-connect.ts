@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { LinkedInClient } from '../outlets/linkedin';
-import { saveAccount } from '../outlets/linkedin/accounts';
+import { connectLinkedInChannel, type ConnectedChannel } from '../channels/linkedin';
 import { usableKeyOwner } from '../platform/api-keys';
 import { appendAudit } from '../platform/audit';
 import type { Vault } from '../platform/crypto/vault';
@@ -39,13 +39,34 @@ function requireClient(deps: ConnectDeps): LinkedInClient {
   return deps.linkedin;
 }
 
-/** Starts the authorization-code flow: a 256-bit single-use state, stored hashed, bound to the operator. */
-export async function startLinkedInAuthorization(deps: ConnectDeps, actor: Actor): Promise<string> {
+/** What the operator connects: a channel by name, optionally posting as a page. */
+export interface AuthorizeTarget {
+  /** The channel to connect or reconnect; absent: the signed-in member's own channel. */
+  channel?: string | undefined;
+  /** `urn:li:organization:…`: the channel posts as this page (Community Management). */
+  organization?: string | undefined;
+}
+
+/**
+ * Starts the authorization-code flow: a 256-bit single-use state, stored hashed, bound to the
+ * operator and to the channel it connects.
+ */
+export async function startLinkedInAuthorization(
+  deps: ConnectDeps,
+  actor: Actor,
+  target: AuthorizeTarget = {},
+): Promise<string> {
   const client = requireClient(deps);
   try {
     const orgFlag = await deps.db.outletFeatureFlag.findUnique({
       where: { outlet_flag: { outlet: 'linkedin', flag: 'organization_posting' } },
     });
+    if (target.organization && !orgFlag?.enabled) {
+      throw new AppError(
+        ErrorCode.InvalidState,
+        'organization posting (Community Management) is switched off: the outlet flag linkedin/organization_posting must be on to connect a page',
+      );
+    }
     // Organization posting needs the Community Management API scope, asked for only when gated on.
     const scopes = orgFlag?.enabled ? [...BASE_SCOPES, 'w_organization_social'] : BASE_SCOPES;
     const state = randomBytes(32).toString('base64url');
@@ -55,13 +76,20 @@ export async function startLinkedInAuthorization(deps: ConnectDeps, actor: Actor
         apiKeyId: actor.keyId,
         scopes,
         expiresAt: new Date(Date.now() + STATE_TTL_MS),
+        channelName: target.channel ?? null,
+        organizationUrn: target.organization ?? null,
       },
     });
     await appendAudit(deps.db, {
       actor: actor.name,
       action: 'linkedin.authorize_started',
       subject: 'linkedin',
-      details: { role: actor.role, scopes },
+      details: {
+        role: actor.role,
+        scopes,
+        channel: target.channel ?? null,
+        organization: target.organization ?? null,
+      },
     });
     return client.authorizationUrl({ state, scopes });
   } catch (err) {
@@ -77,6 +105,10 @@ export interface CallbackQuery {
 }
 
 export interface ConnectedAccount {
+  /** The channel connected (`created`) or reconnected. */
+  channel: string;
+  created: boolean;
+  authorUrn: string;
   accountId: string;
   memberUrn: string;
   name: string | null;
@@ -149,12 +181,35 @@ export async function completeLinkedInAuthorization(
         `userinfo ${me.failure.kind}`,
       );
 
-    const saved = await saveAccount(deps.db, deps.vault, {
-      sub: me.sub,
-      name: me.name ?? null,
-      tokens: exchanged.tokens,
-      connectedBy: operator.name,
-    });
+    if (row.organizationUrn && !exchanged.tokens.scopes.includes('w_organization_social')) {
+      return await refuse(
+        'LinkedIn did not grant w_organization_social, which posting as a page needs (is the Community Management API enabled for the app?)',
+        'organization scope not granted',
+      );
+    }
+    let connected: ConnectedChannel;
+    try {
+      connected = await connectLinkedInChannel(deps.db, deps.vault, {
+        sub: me.sub,
+        name: me.name ?? null,
+        tokens: exchanged.tokens,
+        connectedBy: operator.name,
+        channelName: row.channelName,
+        organizationUrn: row.organizationUrn,
+      });
+    } catch (err) {
+      if (err instanceof AppError && err.code === ErrorCode.ChannelConflict) {
+        deps.log.warn({ reason: 'channel conflict' }, 'LinkedIn authorization refused');
+        await appendAudit(deps.db, {
+          actor: operator.name,
+          action: 'linkedin.authorize_refused',
+          subject: 'linkedin',
+          reason: err.message,
+        });
+      }
+      throw err;
+    }
+    const saved = connected.account;
     await appendAudit(deps.db, {
       actor: operator.name,
       action: 'linkedin.connected',
@@ -163,11 +218,16 @@ export async function completeLinkedInAuthorization(
         memberUrn: saved.memberUrn,
         scopes: exchanged.tokens.scopes,
         refreshToken: Boolean(exchanged.tokens.refreshToken),
+        channel: connected.channel.name,
+        channelId: connected.channel.id,
       },
     });
     const resumed = await resumeParkedItems(deps);
     const stored = await deps.db.linkedinToken.findUniqueOrThrow({ where: { id: saved.id } });
     return {
+      channel: connected.channel.name,
+      created: connected.created,
+      authorUrn: connected.channel.authorUrn ?? saved.memberUrn,
       accountId: saved.id,
       memberUrn: saved.memberUrn,
       name: stored.displayName,
@@ -180,8 +240,12 @@ export async function completeLinkedInAuthorization(
   }
 }
 
-/** Items parked for re-authorization continue by themselves once told the account is back. */
-async function resumeParkedItems(deps: ConnectDeps): Promise<number> {
+/**
+ * Items parked for re-authorization continue by themselves once told an account is back (a
+ * channel reconnected or enabled); each re-checks its own channels and parks again if still
+ * blocked.
+ */
+export async function resumeParkedItems(deps: PublishingDeps): Promise<number> {
   let resumed = 0;
   const query = `WorkflowType = 'contentWorkflow' AND ExecutionStatus = 'Running' AND HaltReason = 'reauth_required'`;
   try {

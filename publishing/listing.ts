@@ -16,6 +16,7 @@ import { findMediaMany } from '../media/store';
 import type { PublishStatus } from '../contracts/workflow';
 import { prepareContent } from '../content';
 import { rowDigest } from '../platform/audit-digest';
+import { channelView } from './channels';
 import type { PublishingDeps } from './deps';
 import { notFound } from './errors';
 import { toAppError } from './temporal-errors';
@@ -177,22 +178,23 @@ export async function contentSource(
 }
 
 /** Whether a LinkedIn account is connected and usable; never any token data. */
+/**
+ * LinkedIn as a whole, for the review page's banner: not connected without an enabled LinkedIn
+ * channel, reauth_required when any enabled one waits for a reconnect (GET /v1/channels says which).
+ */
 export async function linkedInStatus(
   deps: PublishingDeps,
 ): Promise<z.infer<typeof LinkedInStatusSchema>> {
   try {
-    const rows = await deps.db.linkedinToken.findMany({
-      select: { status: true, accessExpiresAt: true },
-      orderBy: { updatedAt: 'desc' },
+    const channels = await deps.db.channel.findMany({
+      where: { outlet: 'linkedin', disabledAt: null },
+      include: { linkedinToken: true },
+      orderBy: [{ isDefault: 'desc' }, { name: 'asc' }],
     });
-    const row = rows.find((r) => r.status !== 'active') ?? rows[0];
-    if (!row) return { connected: false, status: 'not_connected', accessExpiresAt: null };
-    const expired = row.accessExpiresAt.getTime() <= Date.now();
-    return {
-      connected: true,
-      status: row.status === 'active' && !expired ? 'active' : 'reauth_required',
-      accessExpiresAt: row.accessExpiresAt.toISOString(),
-    };
+    const views = channels.map((c) => channelView(c, c.linkedinToken));
+    const view = views.find((v) => v.status !== 'active') ?? views[0];
+    if (!view) return { connected: false, status: 'not_connected', accessExpiresAt: null };
+    return { connected: true, status: view.status, accessExpiresAt: view.accessExpiresAt };
   } catch (err) {
     return toAppError(err);
   }

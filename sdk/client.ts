@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import {
   ActionResultSchema,
   AuditPageSchema,
+  ChannelListSchema,
+  ChannelViewSchema,
   ContentListSchema,
   ContentViewSchema,
   ErrorBodySchema,
@@ -10,8 +12,12 @@ import {
   PreviewSchema,
   SubmitResultSchema,
   WhoAmISchema,
+  type ChangeChannelInput,
+  type CreateChannelInput,
   type ErrorBody,
+  type ReconnectInput,
 } from '../contracts/api';
+import type { ChannelOutlet } from '../contracts/channels';
 import type { Issue } from '../contracts/issues';
 import { MediaViewSchema } from '../contracts/media';
 import type { PublishStatus } from '../contracts/workflow';
@@ -108,6 +114,8 @@ export function createStargueClient(options: StargueClientOptions) {
       : `?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
   };
   const item = (id: string) => `/v1/content/${encodeURIComponent(id)}`;
+  const channel = (outlet: ChannelOutlet, name: string) =>
+    `/v1/channels/${outlet}/${encodeURIComponent(name)}`;
 
   return {
     /** The calling key's name and role. */
@@ -156,6 +164,39 @@ export function createStargueClient(options: StargueClientOptions) {
     uploadMedia: (data: Uint8Array<ArrayBuffer> | Blob, type = 'application/octet-stream') =>
       call(MediaViewSchema, 'POST', '/v1/media', undefined, { data, type }),
     media: (id: string) => call(MediaViewSchema, 'GET', `/v1/media/${encodeURIComponent(id)}`),
+    /** Every channel (connected account) on every outlet, without secrets; any role. */
+    channels: () => call(ChannelListSchema, 'GET', '/v1/channels'),
+    /** Operators: connects a Bluesky account with an app password (signs in once to check it). */
+    createChannel: (body: CreateChannelInput) =>
+      call(ChannelViewSchema, 'POST', '/v1/channels', body),
+    /** Operators: rename, display name, disable/enable, default. */
+    updateChannel: (outlet: ChannelOutlet, name: string, body: ChangeChannelInput) =>
+      call(ChannelViewSchema, 'PATCH', channel(outlet, name), body),
+    /** Operators: a new app password for a Bluesky channel (the same account). */
+    reconnectChannel: (name: string, body: ReconnectInput) =>
+      call(ChannelViewSchema, 'PUT', `${channel('bluesky', name)}/credentials`, body),
+    /**
+     * Operators: where to send a browser to connect or reconnect a LinkedIn channel (the API's
+     * redirect to LinkedIn; the callback finishes the connection).
+     */
+    linkedinAuthorizationUrl: async (
+      opts: { channel?: string; organization?: string } = {},
+    ): Promise<string> => {
+      const response = await doFetch(`${base}/v1/oauth/linkedin/authorize${q(opts)}`, {
+        headers: { authorization: `Bearer ${options.apiKey}` },
+        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+        redirect: 'manual',
+      });
+      const location = response.headers.get('location');
+      if (response.status === 302 && location) return location;
+      const parsed = ErrorBodySchema.safeParse(await response.json().catch(() => null));
+      throw new StargueError(
+        response.status,
+        parsed.success ? parsed.data.error : 'UNKNOWN',
+        parsed.success ? parsed.data.message : `HTTP ${response.status}`,
+        parsed.success ? (parsed.data.issues ?? []) : [],
+      );
+    },
   };
 }
 

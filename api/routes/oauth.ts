@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorBodySchema } from '../../contracts/api';
+import { AuthorizeQuerySchema, ErrorBodySchema } from '../../contracts/api';
 import {
   completeLinkedInAuthorization,
   startLinkedInAuthorization,
@@ -20,6 +20,9 @@ const CallbackQuerySchema = z.object({
 const ConnectedSchema = z
   .object({
     connected: z.literal(true),
+    channel: z.string().describe('The channel connected or reconnected'),
+    created: z.boolean().describe('false: an existing channel was reconnected'),
+    authorUrn: z.string().describe('Who the channel posts as: the member or a page'),
     accountId: z.string(),
     memberUrn: z.string(),
     name: z.string().nullable(),
@@ -35,19 +38,27 @@ export function oauthRoutes(deps: ConnectDeps): FastifyPluginAsyncZod {
       '/v1/oauth/linkedin/authorize',
       {
         schema: {
-          summary: 'Start connecting a LinkedIn account (redirects to LinkedIn)',
-          tags: ['linkedin'],
+          summary:
+            'Connect or reconnect a LinkedIn channel (redirects to LinkedIn; the callback finishes it)',
+          description:
+            'Without `channel`, the signed-in member’s own channel is reconnected, or created and named after the member. Reconnecting keeps the channel’s name, default flag and history. `organization` needs the linkedin/organization_posting flag (else 409).',
+          tags: ['linkedin', 'channels'],
           security: [{ bearer: [] }],
+          querystring: AuthorizeQuerySchema,
           response: {
             302: z.null().describe('Redirect to LinkedIn'),
             401: ErrorBodySchema,
             403: ErrorBodySchema,
+            409: ErrorBodySchema,
             503: ErrorBodySchema,
           },
         },
       },
       async (request, reply) =>
-        reply.redirect(await startLinkedInAuthorization(deps, actorOf(request)), 302),
+        reply.redirect(
+          await startLinkedInAuthorization(deps, actorOf(request), request.query),
+          302,
+        ),
     );
 
     app.get(
@@ -60,6 +71,7 @@ export function oauthRoutes(deps: ConnectDeps): FastifyPluginAsyncZod {
           response: {
             200: ConnectedSchema,
             400: ErrorBodySchema,
+            409: ErrorBodySchema,
             422: ErrorBodySchema,
             503: ErrorBodySchema,
           },

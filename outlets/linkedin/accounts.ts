@@ -1,4 +1,5 @@
-import type { Db } from '../../platform/db/client';
+import { clearReauth } from '../../channels/manage';
+import type { Channel, Db } from '../../platform/db/client';
 import type { Vault } from '../../platform/crypto/vault';
 import type { LinkedInTokens } from './oauth';
 import { personUrn } from './urns';
@@ -10,8 +11,9 @@ export function accountIdFor(sub: string): string {
 }
 
 /**
- * Stores a connected account's tokens sealed under the current key. A grant without a refresh
- * token never erases one stored earlier (LinkedIn only sometimes sends it).
+ * Stores a connected account's tokens sealed under the current key, and clears re-authorization
+ * on the channels that post with them. A grant without a refresh token never erases one stored
+ * earlier (LinkedIn only sometimes sends it).
  */
 export async function saveAccount(
   db: Db,
@@ -73,6 +75,12 @@ export async function saveAccount(
       : {}),
   };
   await db.linkedinToken.upsert({ where: { id }, create: { id, ...data }, update: data });
+  // The member's token works again: so do the channels that post with it.
+  const waiting = await db.channel.findMany({
+    where: { linkedinTokenId: id, status: 'reauth_required' },
+    select: { id: true },
+  });
+  for (const channel of waiting) await clearReauth(db, channel.id, input.connectedBy);
   return { id, memberUrn };
 }
 
@@ -93,9 +101,29 @@ export function openRefreshToken(vault: Vault, row: TokenRow): string | null {
   });
 }
 
-/** The account new posts go out as: the most recently connected one. */
-export function currentAccount(db: Db): Promise<TokenRow | null> {
-  return db.linkedinToken.findFirst({ orderBy: { updatedAt: 'desc' } });
+/** A LinkedIn channel and the member token it posts with. */
+export interface ChannelAccount {
+  channel: Channel;
+  token: TokenRow;
+}
+
+/**
+ * The channel's account, or the default LinkedIn channel's when no channel is named (items
+ * submitted before channels existed); null when there is no such LinkedIn channel.
+ */
+export async function channelAccount(
+  db: Db,
+  channelId?: string | null,
+): Promise<ChannelAccount | null> {
+  const channel = await db.channel.findFirst({
+    where: channelId
+      ? { id: channelId, outlet: 'linkedin' }
+      : { outlet: 'linkedin', isDefault: true },
+    include: { linkedinToken: true },
+  });
+  if (!channel?.linkedinToken) return null;
+  const { linkedinToken: token, ...rest } = channel;
+  return { channel: rest, token };
 }
 
 /** Re-seals every token not under the current key; returns how many rows moved. */
@@ -125,8 +153,8 @@ export async function rotateTokens(
         await tx.linkedinToken.update({
           where: { id: row.id },
           data: {
-            // A re-seal is not a reconnect: `updatedAt` picks the account posts go out as
-            // (currentAccount), so rotation must not move it.
+            // A re-seal is not a reconnect: `updatedAt` says when the account was last
+            // connected or refreshed (and the previous release posts as the latest one).
             updatedAt: fresh.updatedAt,
             keyId: vault.currentKeyId,
             accessCiphertext: Buffer.from(access.ciphertext),

@@ -1,21 +1,23 @@
 import type { Vault } from '../../platform/crypto/vault';
 import type { Db } from '../../platform/db/client';
 import type { EngagementReading } from '../outlet';
-import { currentAccount, openAccessToken } from './accounts';
+import { channelAccount, openAccessToken } from './accounts';
 import type { LinkedInClient } from './client';
 
 const READ_SCOPES = ['r_member_social', 'r_organization_social'];
 
-/** Reads a post's reactions and comments where the connected account's scopes allow it. */
+/** Reads a post's reactions and comments where its channel's account's scopes allow it. */
 export function createLinkedInEngagementReader(deps: {
   db: Db;
   vault: Vault;
   client: LinkedInClient;
 }) {
-  return async (urn: string): Promise<EngagementReading> => {
-    const account = await currentAccount(deps.db);
+  return async (urn: string, channelId?: string | null): Promise<EngagementReading> => {
+    // The account that published the post: statistics of a page's post need the page's token.
+    const found = await channelAccount(deps.db, channelId);
+    const account = found?.token;
     if (!account || account.status !== 'active') {
-      return { kind: 'unavailable', message: 'no active LinkedIn account' };
+      return { kind: 'unavailable', message: 'no active LinkedIn account for this channel' };
     }
     if (!account.scopes.some((s) => READ_SCOPES.includes(s))) {
       return {

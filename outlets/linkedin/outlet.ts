@@ -3,7 +3,14 @@ import { VaultError, type Vault } from '../../platform/crypto/vault';
 import type { Db } from '../../platform/db/client';
 import type { Logger } from '../../platform/logger';
 import type { Outlet, OutletSession, Prepared, ReadBack } from '../outlet';
-import { currentAccount, openAccessToken, openRefreshToken, saveAccount } from './accounts';
+import { markReauthRequired, recordRateLimit } from '../../channels/manage';
+import {
+  channelAccount,
+  openAccessToken,
+  openRefreshToken,
+  saveAccount,
+  type ChannelAccount,
+} from './accounts';
 import type { LinkedInClient } from './client';
 import { toCreateOutcome } from './create-outcome';
 import { linkedinMedia, postContent } from './outlet-media';
@@ -24,6 +31,7 @@ export interface LinkedInOutletDeps {
 export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
   const { db, vault, client, log } = deps;
 
+  /** The member's token is refused: every channel posting with it waits for a reconnect. */
   async function markReauth(accountId: string, reason: string): Promise<void> {
     const changed = await db.linkedinToken.updateMany({
       where: { id: accountId, status: 'active' },
@@ -38,6 +46,11 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
         reason,
       });
     }
+    const channels = await db.channel.findMany({
+      where: { linkedinTokenId: accountId, status: 'active' },
+      select: { id: true },
+    });
+    for (const channel of channels) await markReauthRequired(db, channel.id, reason);
   }
 
   /**
@@ -95,6 +108,7 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
   }
 
   function session(
+    channelId: string,
     accountId: string,
     authorUrn: string,
     accessToken: string,
@@ -102,12 +116,13 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
   ): OutletSession {
     let token = accessToken;
     return {
+      channelId,
       accountId,
       authorUrn,
       media: linkedinMedia(client, authorUrn, () => token, deps),
       async create(commentary, attachments) {
         const content = postContent(attachments);
-        return toCreateOutcome(
+        const outcome = toCreateOutcome(
           await client.createPost({
             accessToken: token,
             author: authorUrn,
@@ -116,6 +131,15 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
           }),
           deps,
         );
+        if (outcome.kind === 'rate_limited') {
+          await recordRateLimit(
+            db,
+            channelId,
+            rateLimitReset(outcome.retryAfterMs),
+            outcome.message,
+          );
+        }
+        return outcome;
       },
       async findPost(commentary, since): Promise<ReadBack> {
         if (!scopes.includes('r_member_social') && !scopes.includes('r_organization_social')) {
@@ -147,27 +171,49 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
     };
   }
 
+  /** Whether the channel may post as its author now; a message for the operator when not. */
+  async function authorRefusal(account: ChannelAccount): Promise<string | null> {
+    const { channel, token } = account;
+    if (!channel.authorUrn?.startsWith('urn:li:organization:')) return null;
+    const orgFlag = await db.outletFeatureFlag.findUnique({
+      where: { outlet_flag: { outlet: 'linkedin', flag: 'organization_posting' } },
+    });
+    // Never posted as the member instead: the operator named the page.
+    if (!orgFlag?.enabled) {
+      return `LinkedIn channel ${channel.name} posts as a page, and organization posting (Community Management) is switched off (outlet flag linkedin/organization_posting)`;
+    }
+    if (!token.scopes.includes('w_organization_social')) {
+      return `${REAUTH_MESSAGE}: channel ${channel.name} posts as a page and its token lacks w_organization_social; reconnect it`;
+    }
+    return null;
+  }
+
   return {
     name: 'linkedin',
     postUrl,
-    async prepare(): Promise<Prepared> {
-      const row = await currentAccount(db);
-      if (!row)
+    async prepare(channelId?: string | null): Promise<Prepared> {
+      const account = await channelAccount(db, channelId);
+      if (!account)
         return {
           ok: false,
           reason: 'reauth_required',
-          message: 'no LinkedIn account is connected',
+          message: channelId
+            ? 'the LinkedIn channel is not connected'
+            : 'no default LinkedIn channel is connected',
         };
-      if (row.status !== 'active')
+      const { channel, token: row } = account;
+      if (channel.disabledAt !== null) {
+        return {
+          ok: false,
+          reason: 'channel_disabled',
+          message: `LinkedIn channel ${channel.name} is disabled; an operator can enable it`,
+        };
+      }
+      if (row.status !== 'active' || channel.status !== 'active')
         return { ok: false, reason: 'reauth_required', message: REAUTH_MESSAGE };
-      const orgFlag = await db.outletFeatureFlag.findUnique({
-        where: { outlet_flag: { outlet: 'linkedin', flag: 'organization_posting' } },
-      });
-      // Organization posts need the Community Management API gate and its scope; else post as the member.
-      const asOrganization = Boolean(
-        orgFlag?.enabled && row.organizationUrn && row.scopes.includes('w_organization_social'),
-      );
-      const author = asOrganization ? (row.organizationUrn as string) : row.memberUrn;
+      const refusal = await authorRefusal(account);
+      if (refusal) return { ok: false, reason: 'reauth_required', message: refusal };
+      const author = channel.authorUrn as string;
       const opened = openSealed(() => openAccessToken(vault, row), row.id);
       let accessToken = opened instanceof VaultError ? '' : opened;
       if (opened instanceof VaultError || row.accessExpiresAt.getTime() <= Date.now()) {
@@ -189,7 +235,21 @@ export function createLinkedInOutlet(deps: LinkedInOutletDeps): Outlet {
           await db.linkedinToken.findUniqueOrThrow({ where: { id: row.id } }),
         );
       }
-      return { ok: true, session: session(row.id, author, accessToken, row.scopes) };
+      return {
+        ok: true,
+        session: session(channel.id, row.id, author, accessToken, row.scopes),
+      };
     },
   };
+}
+
+/**
+ * When a LinkedIn limit resets: its Retry-After when it sent one, else the next midnight UTC,
+ * when LinkedIn's daily member and app limits reset (LINKEDIN.md §5).
+ */
+export function rateLimitReset(retryAfterMs: number | null, now = Date.now()): Date {
+  if (retryAfterMs !== null) return new Date(now + retryAfterMs);
+  const midnight = new Date(now);
+  midnight.setUTCHours(24, 0, 0, 0);
+  return midnight;
 }

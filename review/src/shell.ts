@@ -29,6 +29,7 @@ export function shell(): { main: HTMLElement; banners: HTMLElement } {
         'nav',
         { 'aria-label': 'Main' },
         h('a', { href: '#/' }, 'Queue'),
+        h('a', { href: '#/channels' }, 'Channels'),
         user.role === 'operator' ? h('a', { href: '/docs' }, 'API docs') : null,
       ),
       h(
@@ -73,11 +74,11 @@ export async function refreshBanners(banners: HTMLElement): Promise<void> {
           null,
           linkedin.status === 'not_connected'
             ? 'No LinkedIn account is connected. '
-            : 'LinkedIn needs re-authorization. ',
+            : 'A LinkedIn channel needs re-authorization. ',
         ),
-        'Posts wait until the account is reconnected. ',
+        'Its posts wait until the account is reconnected. ',
         operator
-          ? h('a', { href: '/v1/oauth/linkedin/authorize' }, 'Reconnect LinkedIn')
+          ? h('a', { href: '#/channels' }, 'Open channels to reconnect')
           : 'Ask an operator to reconnect it.',
       ),
     );
@@ -175,7 +176,7 @@ function operatorTools(kill: KillSwitch, banners: HTMLElement): HTMLElement {
       kill.engaged ? 'Release kill switch…' : 'Engage kill switch…',
     ),
     ' ',
-    h('a', { href: '/v1/oauth/linkedin/authorize' }, 'Connect or reconnect LinkedIn'),
+    h('a', { href: '#/channels' }, 'Connect or reconnect accounts'),
     dialog,
   );
 }

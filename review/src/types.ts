@@ -76,3 +76,16 @@ export interface KillSwitch {
 export interface LinkedInStatus {
   status: 'active' | 'reauth_required' | 'not_connected';
 }
+export interface Channel {
+  outlet: 'linkedin' | 'bluesky';
+  name: string;
+  displayName: string;
+  default: boolean;
+  disabled: boolean;
+  status: 'active' | 'reauth_required';
+  reauthReason: string | null;
+  kind: 'member' | 'page' | 'account';
+  account: string;
+  handle: string | null;
+  rateLimitedUntil: string | null;
+}

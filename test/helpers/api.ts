@@ -19,7 +19,10 @@ export async function createKeys(stack: Stack): Promise<Keys> {
 export async function buildTestApp(
   stack: Stack,
   options: Partial<
-    Pick<AppDeps, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'trustProxy' | 'metrics' | 'log'>
+    Pick<
+      AppDeps,
+      'rateLimitPerMinute' | 'authFailuresPerMinute' | 'trustProxy' | 'metrics' | 'log' | 'bluesky'
+    >
   > = {},
 ): Promise<FastifyInstance> {
   const app = await buildApp({

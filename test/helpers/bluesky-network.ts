@@ -40,6 +40,8 @@ export interface BlueskyNetwork {
   /** The same access token, expired an hour ago and signed with the PDS's key. */
   expire(accessJwt: string): string;
   revokeAppPasswords(account: TestAccount): Promise<void>;
+  /** Another app password for the account, as its owner would make one to reconnect. */
+  newAppPassword(account: TestAccount): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -124,6 +126,14 @@ export async function startBlueskyNetwork(): Promise<BlueskyNetwork> {
       for (const appPassword of data.passwords) {
         await agent.com.atproto.server.revokeAppPassword({ name: appPassword.name });
       }
+    },
+    async newAppPassword(account) {
+      const agent = new AtpAgent({ service: network.pds.url });
+      await agent.login({ identifier: account.handle, password: account.password });
+      const { data } = await agent.com.atproto.server.createAppPassword({
+        name: `stargue-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+      });
+      return data.password;
     },
     async close() {
       await proxy.close();

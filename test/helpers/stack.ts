@@ -12,7 +12,7 @@ import {
 import type { ActivityDeps } from '../../activities';
 import { loadPrebuiltBundle } from '../../deploy/prebuilt-bundle';
 import { createLinkedInClient, type LinkedInClient } from '../../outlets/linkedin';
-import { saveAccount } from '../../outlets/linkedin/accounts';
+import { connectLinkedInChannel } from '../../channels/linkedin';
 import { loadConfig, type Config } from '../../platform/config';
 import { decisionSignerFrom, decisionVerifierFrom, vaultFrom } from '../../platform/crypto/keyring';
 import { generateSigningKey, type Signer } from '../../platform/crypto/signing';
@@ -81,6 +81,8 @@ export interface Stack {
   /** Signs decisions as the API does (the workers verify with its public key). */
   signer: Signer | null;
   accountId: string;
+  /** The connected account's channel (the LinkedIn default); '' without one. */
+  channelId: string;
   taskQueue: string;
   startWorker(overrides?: Partial<ActivityDeps>): Promise<RunningWorker>;
   close(): Promise<void>;
@@ -134,11 +136,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     requestTimeoutMs: 5_000,
   });
   let accountId = '';
+  let channelId = '';
   if (options.connectAccount !== false) {
     const token = await standIn.issueToken({
       scopes: options.scopes ?? ['openid', 'profile', 'w_member_social'],
     });
-    const saved = await saveAccount(db, vault, {
+    // The member's own channel, the LinkedIn default (the outlet's first channel).
+    const connected = await connectLinkedInChannel(db, vault, {
       sub: standIn.member.sub,
       name: standIn.member.name,
       tokens: {
@@ -148,7 +152,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       connectedBy: 'test',
     });
-    accountId = saved.id;
+    accountId = connected.account.id;
+    channelId = connected.channel.id;
   }
   const taskQueue = uniqueId('tq');
   const workers: RunningWorker[] = [];
@@ -164,6 +169,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     linkedin,
     signer: decisionSignerFrom(config),
     accountId,
+    channelId,
     taskQueue,
     async startWorker(overrides = {}) {
       const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

@@ -261,6 +261,8 @@ describe('prisma/schema.prisma against the migrated database', () => {
           apiKeyId: apiKey.id,
           scopes: ['openid'],
           expiresAt: new Date(Date.now() + 600_000),
+          channelName: 'acme-page',
+          organizationUrn: 'urn:li:organization:42',
         },
       });
 
@@ -268,6 +270,8 @@ describe('prisma/schema.prisma against the migrated database', () => {
         where: { stateHash: state.stateHash },
       });
       assert.equal(read.apiKeyId, apiKey.id);
+      assert.equal(read.channelName, 'acme-page');
+      assert.equal(read.organizationUrn, 'urn:li:organization:42');
       await prisma.oauthState.update({
         where: { stateHash: state.stateHash },
         data: { usedAt: new Date() },
@@ -378,5 +382,120 @@ describe('prisma/schema.prisma against the migrated database', () => {
       );
       await prisma.media.delete({ where: { id } });
       await prisma.content.delete({ where: { contentId_version: key } });
+    }));
+
+  it('when channels, a publication on one and an item’s targets go through the client, then they round-trip and the links hold', () =>
+    withPrisma(async (prisma) => {
+      await prisma.linkedinToken.create({
+        data: {
+          id: 'li-member-ch',
+          memberUrn: 'urn:li:person:ch',
+          scopes: ['w_member_social'],
+          keyId: 'k1',
+          accessCiphertext: bytes(48, 1),
+          accessNonce: bytes(24, 2),
+          accessExpiresAt: new Date('2027-01-01T00:00:00Z'),
+          connectedBy: 'op',
+        },
+      });
+      const page = await prisma.channel.create({
+        data: {
+          outlet: 'linkedin',
+          name: 'acme-page',
+          displayName: 'Acme',
+          isDefault: true,
+          linkedinTokenId: 'li-member-ch',
+          authorUrn: 'urn:li:organization:42',
+          createdBy: 'op',
+          updatedBy: 'op',
+        },
+      });
+      assert.match(page.id, /^[0-9a-f-]{36}$/);
+      const bluesky = await prisma.channel.create({
+        data: {
+          outlet: 'bluesky',
+          name: 'stargue.bsky.social',
+          displayName: '@stargue.bsky.social',
+          did: 'did:plc:abc',
+          handle: 'stargue.bsky.social',
+          service: 'https://bsky.social',
+          identifier: 'stargue.bsky.social',
+          passwordKeyId: 'k1',
+          passwordNonce: bytes(24, 3),
+          passwordCiphertext: bytes(40, 4),
+          sessionKeyId: 'k1',
+          sessionNonce: bytes(24, 5),
+          sessionCiphertext: bytes(200, 6),
+          rateLimitedUntil: new Date('2026-12-01T00:00:00Z'),
+          createdBy: 'op',
+          updatedBy: 'op',
+        },
+      });
+      const read = await prisma.channel.findUniqueOrThrow({
+        where: { outlet_name: { outlet: 'bluesky', name: 'stargue.bsky.social' } },
+      });
+      assert.deepEqual(read.sessionCiphertext, bytes(200, 6));
+      assert.equal(read.rateLimitedUntil?.toISOString(), '2026-12-01T00:00:00.000Z');
+      const withToken = await prisma.channel.findUniqueOrThrow({
+        where: { id: page.id },
+        include: { linkedinToken: true },
+      });
+      assert.equal(withToken.linkedinToken?.memberUrn, 'urn:li:person:ch');
+
+      const key = { contentId: 'schema-channels', version: 1 };
+      const targets = [
+        { outlet: 'bluesky', channelId: bluesky.id, channelName: bluesky.name, key: 'bluesky:x' },
+      ];
+      await prisma.content.create({
+        data: {
+          ...key,
+          workflowId: 'content:schema-channels:v1',
+          sourceHash: hex('a'),
+          markdown: '# Hi',
+          status: 'scheduled',
+          language: 'en',
+          outlets: ['bluesky'],
+          sanitize: true,
+          contentHash: hex('b'),
+          rendered: {},
+          targets,
+          title: 'Hi',
+          submittedBy: 'integration:test',
+        },
+      });
+      assert.deepEqual(
+        (await prisma.content.findUniqueOrThrow({ where: { contentId_version: key } })).targets,
+        targets,
+      );
+      const publication = await prisma.publication.create({
+        data: {
+          ...key,
+          idempotencyKey: 'content:schema-channels:v1:bluesky:x',
+          outlet: 'bluesky',
+          state: 'intent',
+          commentaryHash: hex('c'),
+          channelId: bluesky.id,
+          recordKey: '3jzfcijpj2z2a',
+        },
+      });
+      const confirmed = await prisma.publication.update({
+        where: { id: publication.id },
+        data: {
+          state: 'confirmed',
+          postUrn: 'at://did:plc:abc/app.bsky.feed.post/3jzfcijpj2z2a',
+          postCid: 'bafyreia',
+        },
+        include: { channel: true },
+      });
+      assert.equal(confirmed.channel?.name, 'stargue.bsky.social');
+      assert.equal(confirmed.postCid, 'bafyreia');
+      await assert.rejects(
+        prisma.channel.delete({ where: { id: bluesky.id } }),
+        'a channel with publications is kept',
+      );
+      await prisma.channel.update({ where: { id: page.id }, data: { disabledAt: new Date() } });
+      await prisma.publication.delete({ where: { id: publication.id } });
+      await prisma.channel.deleteMany({});
+      assert.equal(await prisma.channel.count(), 0);
     }));
 });

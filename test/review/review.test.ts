@@ -316,8 +316,8 @@ describe('review page in Chromium, real stack', { skip: BROWSER.skip }, () => {
       assert.match((await banner.textContent()) ?? '', /re-authorization/);
       const operator = await browser.newContext();
       const op = await signIn(operator, keys.operator);
-      const link = op.locator('#linkedin-banner a', { hasText: 'Reconnect LinkedIn' });
-      assert.equal(await link.getAttribute('href'), '/v1/oauth/linkedin/authorize');
+      const link = op.locator('#linkedin-banner a', { hasText: 'Open channels to reconnect' });
+      assert.equal(await link.getAttribute('href'), '#/channels');
       await operator.close();
     } finally {
       await stack.db.linkedinToken.updateMany({ data: { status: 'active' } });

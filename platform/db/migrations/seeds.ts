@@ -18,6 +18,8 @@ const hex64 = (text: string): string => createHash('sha256').update(text).digest
 const at = (iso: string): Date => new Date(iso);
 const API_KEY_OPERATOR = '8a1f3c52-0b7e-4f5a-9c3d-2e6b7a9d0f11';
 const API_KEY_EDITOR = '3d9e6b20-5c41-4e8f-a7b2-61f0c4d8e923';
+const CHANNEL_BLUESKY = '5b0c7e1a-2f43-4d6e-8a91-0c3b5d7e9f21';
+const CHANNEL_PAGE = 'c2e4a6b8-1d3f-4a5c-9e7b-2f4d6a8c0e13';
 
 function content(id: string, version: number, status: string, extra: Row = {}): Row {
   return {
@@ -47,11 +49,91 @@ const mediaBytes = { data: mediaData, id: createHash('sha256').update(mediaData)
 const auditHashes = ['a', 'b', 'c'].map((label) => hex64(`audit ${label}`));
 
 /**
- * A few rows per table of 0001_init, in foreign-key order, each satisfying its CHECKs. Only the
+ * A few rows per table, in foreign-key order, each satisfying its CHECKs. Only the
  * columns a table has at seeding time are written, so one seed serves every schema version; a
  * column added later belongs here too (tables a rehearsal finds without a seed are reported).
  */
 const SEEDS: TableSeed[] = [
+  {
+    table: 'linkedin_tokens',
+    rows: [
+      {
+        id: 'acct-rehearsal-member',
+        member_urn: 'urn:li:person:rehearsal1',
+        display_name: 'Rehearsal Member',
+        scopes: ['openid', 'profile', 'w_member_social'],
+        key_id: 'k1',
+        access_ciphertext: Buffer.alloc(48, 0xa1),
+        access_nonce: Buffer.alloc(24, 0x01),
+        refresh_ciphertext: Buffer.alloc(48, 0xb2),
+        refresh_nonce: Buffer.alloc(24, 0x02),
+        access_expires_at: at('2026-05-01T00:00:00Z'),
+        refresh_expires_at: at('2027-03-01T00:00:00Z'),
+        connected_by: API_KEY_OPERATOR,
+        created_at: at('2026-03-01T08:00:00Z'),
+        updated_at: at('2026-03-01T08:00:00Z'),
+      },
+      {
+        id: 'acct-rehearsal-org',
+        member_urn: 'urn:li:person:rehearsal2',
+        organization_urn: 'urn:li:organization:4242',
+        scopes: ['w_organization_social'],
+        key_id: 'k0',
+        access_ciphertext: Buffer.alloc(48, 0xc3),
+        access_nonce: Buffer.alloc(24, 0x03),
+        access_expires_at: at('2026-04-01T00:00:00Z'),
+        status: 'reauth_required',
+        connected_by: API_KEY_OPERATOR,
+        created_at: at('2026-03-01T08:10:00Z'),
+        updated_at: at('2026-03-15T08:10:00Z'),
+      },
+    ],
+  },
+  {
+    // 0007_channels: a Bluesky default and a disabled LinkedIn page. Not the LinkedIn default
+    // nor the members' own channels: rehearsing 0007, its backfill makes those first.
+    table: 'channels',
+    rows: [
+      {
+        id: CHANNEL_BLUESKY,
+        outlet: 'bluesky',
+        name: 'rehearsal.bsky.social',
+        display_name: 'Rehearsal on Bluesky',
+        is_default: true,
+        status: 'active',
+        rate_limited_until: at('2026-03-29T02:00:00Z'),
+        did: 'did:plc:rehearsal0000000000000000',
+        handle: 'rehearsal.bsky.social',
+        service: 'https://bsky.social',
+        identifier: 'rehearsal.bsky.social',
+        password_key_id: 'k1',
+        password_nonce: Buffer.alloc(24, 0x04),
+        password_ciphertext: Buffer.alloc(48, 0xd4),
+        session_key_id: 'k1',
+        session_nonce: Buffer.alloc(24, 0x05),
+        session_ciphertext: Buffer.alloc(96, 0xe5),
+        created_by: 'rehearsal-operator',
+        created_at: at('2026-03-01T08:20:00Z'),
+        updated_by: 'rehearsal-operator',
+        updated_at: at('2026-03-01T08:20:00Z'),
+      },
+      {
+        id: CHANNEL_PAGE,
+        outlet: 'linkedin',
+        name: 'rehearsal-page',
+        display_name: 'Rehearsal Page',
+        disabled_at: at('2026-03-20T00:00:00Z'),
+        status: 'reauth_required',
+        reauth_reason: 'rehearsal: token revoked',
+        linkedin_token_id: 'acct-rehearsal-org',
+        author_urn: 'urn:li:organization:4242',
+        created_by: 'rehearsal-operator',
+        created_at: at('2026-03-01T08:30:00Z'),
+        updated_by: 'rehearsal-operator',
+        updated_at: at('2026-03-20T00:00:00Z'),
+      },
+    ],
+  },
   {
     table: 'content',
     rows: [
@@ -59,6 +141,15 @@ const SEEDS: TableSeed[] = [
       content('rehearsal-post', 2, 'scheduled', {
         scheduled_at: at('2026-11-01T05:30:00Z'),
         scheduled_zone: 'America/New_York',
+        outlets: ['linkedin', 'bluesky'],
+        targets: JSON.stringify([
+          {
+            outlet: 'bluesky',
+            channelId: CHANNEL_BLUESKY,
+            channelName: 'rehearsal.bsky.social',
+            key: 'bluesky:rehearsal.bsky.social',
+          },
+        ]),
       }),
       content('rehearsal-draft', 1, 'halted', {
         sanitize: false,
@@ -108,6 +199,26 @@ const SEEDS: TableSeed[] = [
         author_urn: 'urn:li:person:rehearsal1',
         commentary_hash: hex64('commentary 1'),
         post_urn: 'urn:li:share:7000000000000000001',
+        sending_at: at('2026-03-29T01:30:01Z'),
+        confirmed_at: at('2026-03-29T01:30:02Z'),
+        resolution: 'created',
+        created_at: at('2026-03-29T01:30:00Z'),
+        updated_at: at('2026-03-29T01:30:02Z'),
+      },
+      {
+        id: 3,
+        idempotency_key: 'content:rehearsal-post:v1:bluesky:rehearsal.bsky.social',
+        content_id: 'rehearsal-post',
+        version: 1,
+        outlet: 'bluesky',
+        state: 'confirmed',
+        attempt: 1,
+        channel_id: CHANNEL_BLUESKY,
+        record_key: '3jzfcijpj2z2a',
+        account_id: 'did:plc:rehearsal0000000000000000',
+        commentary_hash: hex64('commentary 3'),
+        post_urn: 'at://did:plc:rehearsal0000000000000000/app.bsky.feed.post/3jzfcijpj2z2a',
+        post_cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm',
         sending_at: at('2026-03-29T01:30:01Z'),
         confirmed_at: at('2026-03-29T01:30:02Z'),
         resolution: 'created',
@@ -183,41 +294,6 @@ const SEEDS: TableSeed[] = [
         status: 'refused',
         detail: 'r_member_social not granted',
         collected_at: at('2026-03-30T01:30:00Z'),
-      },
-    ],
-  },
-  {
-    table: 'linkedin_tokens',
-    rows: [
-      {
-        id: 'acct-rehearsal-member',
-        member_urn: 'urn:li:person:rehearsal1',
-        display_name: 'Rehearsal Member',
-        scopes: ['openid', 'profile', 'w_member_social'],
-        key_id: 'k1',
-        access_ciphertext: Buffer.alloc(48, 0xa1),
-        access_nonce: Buffer.alloc(24, 0x01),
-        refresh_ciphertext: Buffer.alloc(48, 0xb2),
-        refresh_nonce: Buffer.alloc(24, 0x02),
-        access_expires_at: at('2026-05-01T00:00:00Z'),
-        refresh_expires_at: at('2027-03-01T00:00:00Z'),
-        connected_by: API_KEY_OPERATOR,
-        created_at: at('2026-03-01T08:00:00Z'),
-        updated_at: at('2026-03-01T08:00:00Z'),
-      },
-      {
-        id: 'acct-rehearsal-org',
-        member_urn: 'urn:li:person:rehearsal2',
-        organization_urn: 'urn:li:organization:4242',
-        scopes: ['w_organization_social'],
-        key_id: 'k0',
-        access_ciphertext: Buffer.alloc(48, 0xc3),
-        access_nonce: Buffer.alloc(24, 0x03),
-        access_expires_at: at('2026-04-01T00:00:00Z'),
-        status: 'reauth_required',
-        connected_by: API_KEY_OPERATOR,
-        created_at: at('2026-03-01T08:10:00Z'),
-        updated_at: at('2026-03-15T08:10:00Z'),
       },
     ],
   },
@@ -355,6 +431,8 @@ const SEEDS: TableSeed[] = [
         state_hash: hex64('state 2'),
         api_key_id: API_KEY_OPERATOR,
         scopes: ['w_organization_social'],
+        channel_name: 'rehearsal-page',
+        organization_urn: 'urn:li:organization:4242',
         created_at: at('2026-03-01T08:05:00Z'),
         expires_at: at('2026-03-01T08:15:00Z'),
       },

@@ -36,6 +36,7 @@ async function hook(at: HookPoint, detail: string): Promise<void> {
 
 function withHooks(outlet: Outlet): Outlet {
   const wrapSession = (session: OutletSession): OutletSession => ({
+    channelId: session.channelId,
     accountId: session.accountId,
     authorUrn: session.authorUrn,
     findPost: (text, since) => session.findPost(text, since),
@@ -51,9 +52,9 @@ function withHooks(outlet: Outlet): Outlet {
   return {
     name: outlet.name,
     postUrl: (urn) => outlet.postUrl(urn),
-    async prepare() {
+    async prepare(channelId) {
       await hook('before_prepare', outlet.name);
-      const prepared = await outlet.prepare();
+      const prepared = await outlet.prepare(channelId);
       return prepared.ok ? { ok: true, session: wrapSession(prepared.session) } : prepared;
     },
   };

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ContentState } from '../../../contracts/workflow';
-import { saveAccount } from '../../../outlets/linkedin/accounts';
+import { connectLinkedInChannel } from '../../../channels/linkedin';
+import { updateChannel } from '../../../channels/manage';
+import { contentWorkflowId } from '../../../contracts/ids';
+import { accountReconnectedSignal } from '../../../workflows/content/definitions';
 import { vaultFrom } from '../../../platform/crypto/keyring';
 import { eventually, startStack, TEST_LINKEDIN_VERSION, type Stack } from '../../helpers/stack';
 import {
@@ -58,16 +61,40 @@ describe('LinkedIn refusals end the item as failed with a reason a person can ac
       update: { enabled, updatedBy: 'test' },
     });
 
-  /** Reconnects the member with a fresh token of these scopes, optionally as an organization. */
+  /**
+   * Reconnects the member with a fresh token of these scopes and makes its channel the default
+   * (what `outlets: [linkedin]` posts to): the member's own, or with `organizationUrn` the page
+   * channel `org-page`.
+   */
   async function connect(scopes: string[], organizationUrn: string | null = null) {
     const token = await stack.standIn.issueToken({ scopes });
-    await saveAccount(stack.db, vault(), {
+    const { channel } = await connectLinkedInChannel(stack.db, vault(), {
       sub: stack.standIn.member.sub,
       name: stack.standIn.member.name,
       tokens: { accessToken: token.accessToken, expiresInSeconds: 5_183_999, scopes },
       connectedBy: 'test',
-      organizationUrn,
+      ...(organizationUrn ? { channelName: 'org-page', organizationUrn } : {}),
     });
+    await updateChannel(stack.db, 'test', 'linkedin', channel.name, { default: true });
+  }
+
+  /** Parked (not failed) with a message about the page, nothing posted. */
+  async function expectParkedForPage(item: Submitted): Promise<void> {
+    const parked = await reaches(
+      stack,
+      item.id,
+      (s) => s.status === 'halted' && s.halt?.reason === 'reauth_required',
+    );
+    assert.match(parked.halt?.message ?? '', /org-page posts as a page/);
+    assert.equal(parked.lastError, null, 'not a failure');
+    assert.equal((await ledgerFor(stack, item.marker)).length, 0);
+  }
+
+  /** What the API does when a channel can publish again: tell the parked item. */
+  async function resume(item: Submitted): Promise<void> {
+    await stack.temporal.workflow
+      .getHandle(contentWorkflowId(item.id, 1))
+      .signal(accountReconnectedSignal);
   }
 
   it('when the token lacks w_member_social, then 403 fails the item naming the permission LinkedIn refused', async () => {
@@ -99,26 +126,23 @@ describe('LinkedIn refusals end the item as failed with a reason a person can ac
     }
   });
 
-  it('when the organization_posting flag is off, then the organization is never used as author; when on, the post goes out as the organization', async () => {
+  it('when the organization_posting flag is off, then a page channel waits (never posting as the member); once on, the post goes out as the page', async () => {
     await stack.standIn.setOrganization({ id: ORG_ID, admins: [stack.standIn.member.sub] });
     await connect([...MEMBER_SCOPES, 'w_organization_social'], ORG_URN);
     try {
       await setOrganizationPosting(false);
-      const off = await submitItem(stack, 'org-off');
-      await approve(stack, off.id);
-      await reaches(stack, off.id, 'published');
-      const [asMember] = await ledgerFor(stack, off.marker);
-      assert.equal(asMember?.author, `urn:li:person:${stack.standIn.member.sub}`);
+      const item = await submitItem(stack, 'org-off');
+      await approve(stack, item.id);
+      await expectParkedForPage(item);
 
       await setOrganizationPosting(true);
-      const on = await submitItem(stack, 'org-on');
-      await approve(stack, on.id);
-      const done = await reaches(stack, on.id, 'published');
-      const ledger = await ledgerFor(stack, on.marker);
+      await resume(item);
+      const done = await reaches(stack, item.id, 'published');
+      const ledger = await ledgerFor(stack, item.marker);
       assert.equal(ledger.length, 1);
       assert.equal(ledger[0]?.author, ORG_URN);
       assert.equal(done.publications[0]?.postUrn, ledger[0]?.urn);
-      const pub = await stack.db.publication.findFirstOrThrow({ where: { contentId: on.id } });
+      const pub = await stack.db.publication.findFirstOrThrow({ where: { contentId: item.id } });
       assert.equal(pub.authorUrn, ORG_URN);
     } finally {
       await setOrganizationPosting(false);
@@ -126,15 +150,19 @@ describe('LinkedIn refusals end the item as failed with a reason a person can ac
     }
   });
 
-  it('when the organization_posting flag is on but the grant lacks w_organization_social, then the organization is not used as author', async () => {
+  it('when the organization_posting flag is on but the grant lacks w_organization_social, then the page channel waits for a reconnect', async () => {
     await connect(MEMBER_SCOPES, ORG_URN);
     await setOrganizationPosting(true);
     try {
       const item = await submitItem(stack, 'org-noscope');
       await approve(stack, item.id);
-      await reaches(stack, item.id, 'published');
-      const [posted] = await ledgerFor(stack, item.marker);
-      assert.equal(posted?.author, `urn:li:person:${stack.standIn.member.sub}`);
+      const parked = await reaches(
+        stack,
+        item.id,
+        (s) => s.status === 'halted' && s.halt?.reason === 'reauth_required',
+      );
+      assert.match(parked.halt?.message ?? '', /lacks w_organization_social; reconnect it/);
+      assert.equal((await ledgerFor(stack, item.marker)).length, 0);
     } finally {
       await setOrganizationPosting(false);
       await connect(MEMBER_SCOPES);

@@ -162,15 +162,21 @@ export interface OAuthRound {
   json: Record<string, unknown>;
 }
 
-/** Starts the flow as the operator and lets LinkedIn answer; `beforeCallback` may tamper. */
+/**
+ * Starts the flow as the operator and lets LinkedIn answer; `beforeCallback` may tamper; `query`
+ * names the channel (`channel`, `organization`).
+ */
 export async function connectViaOAuth(
   oauth: OAuthApp,
   operatorKey: string,
   beforeCallback?: (callback: URL, state: string) => Promise<URL | void> | URL | void,
+  query: Record<string, string> = {},
 ): Promise<OAuthRound> {
-  const started = await visit(`${oauth.baseUrl}/v1/oauth/linkedin/authorize`, {
-    authorization: `Bearer ${operatorKey}`,
-  });
+  const search = new URLSearchParams(query).toString();
+  const started = await visit(
+    `${oauth.baseUrl}/v1/oauth/linkedin/authorize${search ? `?${search}` : ''}`,
+    { authorization: `Bearer ${operatorKey}` },
+  );
   assert.equal(started.status, 302, started.body);
   assert.ok(started.location, 'authorize answers with a Location');
   const state = started.location.searchParams.get('state') ?? '';

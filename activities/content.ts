@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { FailureType, type ValidateInput, type ValidateResult } from '../contracts/workflow';
+import type { StoredTarget } from '../contracts/channels';
 import { prepareContent } from '../content';
 import type { Db } from '../platform/db/client';
 import { recordStatus } from './records';
@@ -16,7 +17,7 @@ export function createContentActivities({ db }: { db: Db }) {
       const [row, killSwitch] = await Promise.all([
         db.content.findUnique({
           where: { contentId_version: ref },
-          select: { markdown: true, contentHash: true, workflowId: true },
+          select: { markdown: true, contentHash: true, workflowId: true, targets: true },
         }),
         db.killSwitch.findUnique({ where: { id: 1 } }),
       ]);
@@ -62,7 +63,7 @@ export function createContentActivities({ db }: { db: Db }) {
 }
 
 function check(
-  row: { markdown: string; contentHash: string },
+  row: { markdown: string; contentHash: string; targets: unknown },
   globalSwitch: { engaged: boolean; reason: string | null },
 ): ValidateResult {
   const prepared = prepareContent(row.markdown);
@@ -77,6 +78,17 @@ function check(
     // The hash the API computed at submission and showed in the preview; approvals bind to it.
     contentHash: row.contentHash,
     outlets: [...frontmatter.outlets],
+    // The channels resolved at submission, without what they send (history stays small).
+    ...(Array.isArray(row.targets)
+      ? {
+          targets: (row.targets as StoredTarget[]).map((t) => ({
+            outlet: t.outlet,
+            channelId: t.channelId,
+            channelName: t.channelName,
+            key: t.key,
+          })),
+        }
+      : {}),
     scheduledAt: frontmatter.scheduled ?? null,
     globalSwitch,
   };

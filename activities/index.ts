@@ -11,6 +11,7 @@ import { createPublishActivities, type PublishDeps } from './publish';
 export interface ActivityDeps {
   db: Db;
   outlets: Record<string, Outlet>;
+  keyedOutlets?: PublishDeps['keyedOutlets'];
   /** The API's public keys (APPROVAL_VERIFY_KEYS); without them no decision is believed. */
   decisionVerifier: Verifier | null;
   followUps?: PublishDeps['followUps'];

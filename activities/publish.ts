@@ -10,7 +10,9 @@ import {
 import type { RenderedContent } from '../contracts/content';
 import type { Db, Prisma } from '../platform/db/client';
 import type { CreateOutcome, Outlet } from '../outlets/outlet';
+import type { StoredTarget } from '../contracts/channels';
 import { prepareAttachments } from './media';
+import { sendWithKey, type KeyedOutlet } from './publish-keyed';
 import { recordStatus } from './records';
 
 /** Starts a publication's engagement follow-up once (idempotent on its derived workflow id). */
@@ -21,6 +23,8 @@ export interface FollowUps {
 export interface PublishDeps {
   db: Db;
   outlets: Record<string, Outlet>;
+  /** Outlets that take a client-chosen key per post (Bluesky), by name. */
+  keyedOutlets?: Record<string, KeyedOutlet>;
   /**
    * How long after an ambiguous attempt an identical re-send is still safe: inside LinkedIn's
    * duplicate window a re-send of a post that did land is answered with 422 naming it.
@@ -71,21 +75,34 @@ export function createPublishActivities(deps: PublishDeps) {
     const fence = input.call * 1000 + info.attempt;
     const deadline = info.currentAttemptScheduledTimestampMs + info.startToCloseTimeoutMs;
     const key = publicationKey(input.workflowId, input.target?.key ?? input.outlet);
+    const keyed = deps.keyedOutlets?.[input.outlet];
     const outlet = deps.outlets[input.outlet];
-    if (!outlet)
+    if (!outlet && !keyed)
       throw ApplicationFailure.nonRetryable(
         `unknown outlet ${input.outlet}`,
         FailureType.OutletDisabled,
       );
+    const postUrl = (urn: string) => (keyed ? keyed.postUrl({ id: urn }) : outlet!.postUrl(urn));
 
     const content = await db.content.findUnique({
       where: { contentId_version: { contentId: input.contentId, version: input.version } },
-      select: { contentHash: true, rendered: true },
+      select: { contentHash: true, rendered: true, targets: true },
     });
     const rendered = (content?.rendered as Record<string, RenderedContent> | undefined)?.[
       input.outlet
     ];
-    if (!content || !rendered || content.contentHash !== input.contentHash) {
+    // A client-key outlet sends the payload rendered for its channel at submission.
+    const stored = keyed
+      ? (content?.targets as StoredTarget[] | null | undefined)?.find(
+          (t) => t.key === input.target?.key,
+        )
+      : undefined;
+    if (
+      !content ||
+      !rendered ||
+      content.contentHash !== input.contentHash ||
+      (keyed && (stored?.payload === undefined || !input.target?.channelId))
+    ) {
       throw ApplicationFailure.nonRetryable(
         'the stored content no longer matches what was approved',
         FailureType.ContentChanged,
@@ -103,7 +120,10 @@ export function createPublishActivities(deps: PublishDeps) {
           version: input.version,
           outlet: input.outlet,
           state: 'intent',
-          commentaryHash: rendered.contentHash,
+          commentaryHash: stored?.contentHash ?? rendered.contentHash,
+          channelId: input.target?.channelId ?? null,
+          // Chosen once, before the first create: every attempt sends this same key.
+          recordKey: keyed ? keyed.newPublicationKey() : null,
         },
         update: {},
       });
@@ -117,7 +137,12 @@ export function createPublishActivities(deps: PublishDeps) {
     });
     if (pub.state === 'confirmed' && pub.postUrn) {
       await followUp(pub.confirmedAt ?? new Date());
-      return published(outlet, pub.postUrn, 'already_recorded', pub.confirmedAt ?? new Date());
+      return published(
+        postUrl(pub.postUrn),
+        pub.postUrn,
+        'already_recorded',
+        pub.confirmedAt ?? new Date(),
+      );
     }
     if (pub.state === 'failed') {
       throw ApplicationFailure.nonRetryable(
@@ -145,40 +170,14 @@ export function createPublishActivities(deps: PublishDeps) {
       );
     }
 
-    const prepared = await outlet.prepare(input.target?.channelId ?? null);
+    const ambiguous = pub.state === 'sending' || pub.state === 'unresolved';
+    if (keyed) return publishWithKey(keyed, input.target!.channelId!, stored!.payload);
+
+    const prepared = await (outlet as Outlet).prepare(input.target?.channelId ?? null);
     if (!prepared.ok)
       return { kind: 'halted', reason: 'reauth_required', message: prepared.message };
     const session = prepared.session;
-
-    const ambiguous = pub.state === 'sending' || pub.state === 'unresolved';
-    // Claim the row first: everything written from here on, a read-back result included, is fenced.
-    if (Date.now() > deadline - DEADLINE_MARGIN_MS) {
-      throw ApplicationFailure.retryable(
-        'attempt too close to its deadline to call the outlet',
-        FailureType.Superseded,
-      );
-    }
-    const claimed = await db.publication.updateMany({
-      where: {
-        idempotencyKey: key,
-        attempt: { lt: fence },
-        state: { in: ['intent', 'sending', 'unresolved'] },
-      },
-      data: {
-        state: 'sending',
-        attempt: fence,
-        sendingAt: ambiguous ? pub.sendingAt : new Date(),
-        accountId: session.accountId,
-        authorUrn: session.authorUrn,
-      },
-    });
-    if (claimed.count === 0) {
-      throw ApplicationFailure.nonRetryable(
-        'a newer attempt owns this publication',
-        FailureType.Superseded,
-      );
-    }
-    pub = await db.publication.findUniqueOrThrow({ where: { idempotencyKey: key } });
+    pub = await claim(session.accountId, session.authorUrn);
     if (ambiguous) {
       const since = pub.sendingAt ?? pub.createdAt;
       const found = await session.findPost(text, new Date(since.getTime() - 60_000));
@@ -287,6 +286,89 @@ export function createPublishActivities(deps: PublishDeps) {
         );
     }
 
+    /** A client-key outlet's attempt: claim, send with the stored key, record what came of it. */
+    async function publishWithKey(
+      outlet: KeyedOutlet,
+      channelId: string,
+      payload: unknown,
+    ): Promise<PublishResult> {
+      const opened = await outlet.open(channelId);
+      if (!opened) return fail(FailureType.AccountMissing, `channel ${input.target?.key} is gone`);
+      if (!opened.ok) return { kind: 'halted', reason: 'reauth_required', message: opened.message };
+      const row = await claim(opened.session.accountId, opened.session.accountId);
+      const recordKey = row.recordKey as string;
+      const since = row.sendingAt ?? row.createdAt;
+      const step = await sendWithKey(
+        opened.session,
+        recordKey,
+        payload,
+        ambiguous ? { since } : null,
+        async () => {
+          await deps.beforeSend?.(key);
+          await stillOwned();
+        },
+      );
+      switch (step.kind) {
+        case 'confirm':
+          return confirm(step.post.id, step.resolution, step.post.cid);
+        case 'fail':
+          return fail(step.type, step.message);
+        case 'retry':
+          await updateOwned({ state: 'intent', sendingAt: null, lastError: step.message });
+          // Definitely nothing posted: retried with the same key, then the channel fails.
+          throw ApplicationFailure.retryable(step.message, FailureType.OutletUnavailable);
+        case 'reauth_required':
+          await updateOwned({ state: 'intent', sendingAt: null });
+          await outlet.markReauthRequired(channelId, step.message);
+          return {
+            kind: 'halted',
+            reason: 'reauth_required',
+            message: `${input.target?.key} must be reconnected (${step.message})`,
+          };
+        case 'rate_limited':
+          await updateOwned({ state: 'intent', sendingAt: null });
+          if (step.retryAt) await outlet.recordRateLimit(channelId, step.retryAt, step.message);
+          return { kind: 'rate_limited', retryAfterMs: step.retryAfterMs, message: step.message };
+        case 'unknown':
+          await updateOwned({ lastError: `${FailureType.OutcomeUnknown}: ${step.message}` });
+          throw ApplicationFailure.retryable(
+            `outcome unknown: ${step.message}`,
+            FailureType.OutcomeUnknown,
+          );
+      }
+    }
+
+    /** Claims the row for this attempt: everything written from here on is fenced. */
+    async function claim(accountId: string, authorUrn: string | null) {
+      if (Date.now() > deadline - DEADLINE_MARGIN_MS) {
+        throw ApplicationFailure.retryable(
+          'attempt too close to its deadline to call the outlet',
+          FailureType.Superseded,
+        );
+      }
+      const claimed = await db.publication.updateMany({
+        where: {
+          idempotencyKey: key,
+          attempt: { lt: fence },
+          state: { in: ['intent', 'sending', 'unresolved'] },
+        },
+        data: {
+          state: 'sending',
+          attempt: fence,
+          sendingAt: ambiguous ? pub.sendingAt : new Date(),
+          accountId,
+          authorUrn,
+        },
+      });
+      if (claimed.count === 0) {
+        throw ApplicationFailure.nonRetryable(
+          'a newer attempt owns this publication',
+          FailureType.Superseded,
+        );
+      }
+      return db.publication.findUniqueOrThrow({ where: { idempotencyKey: key } });
+    }
+
     /** New runs start the engagement follow-up here; a failed start retries the activity. */
     async function followUp(publishedAt: Date): Promise<void> {
       if (!input.record || !deps.followUps) return;
@@ -303,9 +385,17 @@ export function createPublishActivities(deps: PublishDeps) {
     async function confirm(
       urn: string,
       resolution: 'created' | 'adopted_duplicate' | 'read_back',
+      cid?: string,
     ): Promise<PublishResult> {
       const confirmedAt = new Date();
-      const data = { state: 'confirmed', postUrn: urn, confirmedAt, resolution, lastError: null };
+      const data = {
+        state: 'confirmed',
+        postUrn: urn,
+        confirmedAt,
+        resolution,
+        lastError: null,
+        ...(cid === undefined ? {} : { postCid: cid }),
+      };
       const record = input.record;
       if (record?.final) {
         // The confirmation and the item's `published` commit together, under the fence.
@@ -320,7 +410,7 @@ export function createPublishActivities(deps: PublishDeps) {
         await updateOwned(data);
       }
       await followUp(confirmedAt);
-      return published(outlet as Outlet, urn, resolution, confirmedAt);
+      return published(postUrl(urn), urn, resolution, confirmedAt);
     }
 
     async function fail(
@@ -380,7 +470,7 @@ export function createPublishActivities(deps: PublishDeps) {
 }
 
 function published(
-  outlet: Outlet,
+  url: string,
   urn: string,
   resolution: 'created' | 'already_recorded' | 'adopted_duplicate' | 'read_back',
   at: Date,
@@ -388,7 +478,7 @@ function published(
   return {
     kind: 'published',
     postUrn: urn,
-    url: outlet.postUrl(urn),
+    url,
     resolution,
     publishedAt: at.toISOString(),
   };

@@ -1,8 +1,16 @@
-import type { ContentItem, Outlet, RenderedContent } from '../contracts/content';
+import { createHash } from 'node:crypto';
+import {
+  outletsOfEntries,
+  type ContentItem,
+  type Outlet,
+  type RenderedContent,
+} from '../contracts/content';
 import type { Issue } from '../contracts/issues';
+import { renderBlueskyText } from '../outlets/bluesky/text';
 import { listIssues } from './issue-list';
+import { postMedia } from './media';
 import { parseContent } from './parse';
-import { renderForOutlet } from './sanitize';
+import { renderForOutlet, type RenderResult } from './sanitize';
 
 export { OUTLET_LIMITS } from '../contracts/content';
 export { MAX_LISTED_ISSUES } from './issue-list';
@@ -36,12 +44,17 @@ export function prepareContent(markdown: string): PrepareResult {
   const rendered: Partial<Record<Outlet, RenderedContent>> = {};
   const issues: Issue[] = [];
   const warnings = new Map<string, Issue>();
-  for (const outlet of item.frontmatter.outlets) {
-    const result = renderForOutlet(item.body, {
-      sanitize: item.frontmatter.sanitize,
-      outlet,
-      document: item.frontmatter.document,
-    });
+  // Channels of one outlet get the same text; what differs per channel (Bluesky's mentions,
+  // resolved at its service) is added at submission (publishing/targets.ts).
+  for (const outlet of outletsOfEntries(item.frontmatter.outlets)) {
+    const result =
+      outlet === 'bluesky'
+        ? renderForBluesky(item)
+        : renderForOutlet(item.body, {
+            sanitize: item.frontmatter.sanitize,
+            outlet,
+            document: item.frontmatter.document,
+          });
     if (result.ok) {
       rendered[outlet] = result.rendered;
       // The same body gives every outlet the same warnings: list each once.
@@ -56,6 +69,39 @@ export function prepareContent(markdown: string): PrepareResult {
   if (issues.length > 0)
     return { ok: false, issues: listIssues([...issues, ...warnings.values()]) };
   return { ok: true, item, rendered, warnings: listIssues([...warnings.values()]) };
+}
+
+/**
+ * Bluesky's text with its draft facets, measured in graphemes and bytes, and its images. Bluesky
+ * takes no documents, so a `document` is an issue rather than silently left out.
+ */
+function renderForBluesky(item: ContentItem): RenderResult {
+  const text = renderBlueskyText(item.body, { sanitize: item.frontmatter.sanitize });
+  if (!text.ok) return text;
+  const { rendered } = text;
+  const issues: Issue[] = [];
+  if (item.frontmatter.document) {
+    issues.push({
+      path: 'document',
+      code: 'INVALID_VALUE',
+      message:
+        'Bluesky takes no documents: list only LinkedIn channels for a post with a document, or attach images instead.',
+    });
+  }
+  const media = postMedia(rendered.images, undefined, 'bluesky');
+  if (!media.ok) issues.push(...media.issues);
+  if (issues.length > 0 || !media.ok) return { ok: false, issues };
+  const draft = { text: rendered.text, facets: rendered.facets, media: media.media };
+  return {
+    ok: true,
+    rendered: {
+      text: rendered.text,
+      length: rendered.graphemes,
+      contentHash: createHash('sha256').update(JSON.stringify(draft), 'utf8').digest('hex'),
+      ...(media.media ? { media: media.media } : {}),
+    },
+    warnings: [],
+  };
 }
 
 // Counted the way the parser splits lines (CRLF or lone CR is one line break).

@@ -31,6 +31,15 @@ export interface Target {
   key: string;
 }
 
+/**
+ * A target as content.targets stores it: with what it sends where that differs per channel
+ * (a Bluesky payload and its hash). Never part of workflow input or history.
+ */
+export interface StoredTarget extends Target {
+  payload?: unknown;
+  contentHash?: string;
+}
+
 export function targetKey(outlet: ChannelOutlet, channelName: string): string {
   return `${outlet}:${channelName}`;
 }

@@ -3,15 +3,32 @@ import { MAX_DOCUMENT_TITLE_CHARS, MEDIA_ID_PATTERN, PostMediaSchema } from './m
 
 // Pure data and Zod schemas only: workflow code imports this module, so no I/O and no Node APIs.
 
-/** Outlets a content item can be published to. */
-export const OUTLETS = ['linkedin'] as const;
+/** Outlets a content item can be published to (the same list as channels'). */
+export const OUTLETS = ['linkedin', 'bluesky'] as const;
 export type Outlet = (typeof OUTLETS)[number];
 
 /**
- * Longest text each outlet accepts, counted by `countOutletLength` (UTF-16 code units of the
- * encoded text). LinkedIn's commentary limit is 3,000 characters.
+ * Longest text each outlet accepts: LinkedIn's commentary limit is 3,000 characters counted by
+ * `countOutletLength` (UTF-16 code units of the encoded text); Bluesky's is 300 graphemes (and
+ * 3,000 UTF-8 bytes, contracts/bluesky.ts).
  */
-export const OUTLET_LIMITS: Readonly<Record<Outlet, number>> = { linkedin: 3000 };
+export const OUTLET_LIMITS: Readonly<Record<Outlet, number>> = { linkedin: 3000, bluesky: 300 };
+
+/**
+ * An `outlets:` entry: `linkedin` (that outlet's default channel) or `linkedin:acme-page` (a
+ * channel by name). Which channels exist is checked at submission (channels/targets.ts).
+ */
+export const OUTLET_ENTRY_PATTERN = /^([a-z]+)(?::([a-z0-9][a-z0-9.-]{0,62}))?$/;
+
+/** The outlet an `outlets:` entry names (`linkedin:acme-page` → `linkedin`). */
+export function outletOfEntry(entry: string): string {
+  return entry.split(':', 1)[0] ?? entry;
+}
+
+/** The distinct outlets of a list of entries, in first-seen order. */
+export function outletsOfEntries(entries: readonly string[]): Outlet[] {
+  return [...new Set(entries.map(outletOfEntry))].filter(isOutlet);
+}
 
 /**
  * A content id: 1–128 characters, lowercase ASCII letters, digits and hyphens, starting with a
@@ -179,20 +196,25 @@ function isOutlet(name: string): name is Outlet {
 }
 
 // Elements are checked here rather than with z.enum so an unknown outlet and a repeated one
-// are both reported in one pass.
+// are both reported in one pass. Channel names are checked against the channels at submission.
 const OutletsSchema = z
-  .array(z.string('must be an outlet name such as "linkedin"'), 'must be a list such as [linkedin]')
+  .array(
+    z.string('must be an outlet such as "linkedin" or a channel such as "linkedin:acme-page"'),
+    'must be a list such as [linkedin, bluesky:stargue.bsky.social]',
+  )
   .min(1, 'list at least one outlet')
+  .max(20, 'list at most 20 outlets and channels')
   .superRefine((outlets, ctx) => {
     const seen = new Set<string>();
     outlets.forEach((outlet, index) => {
       const repeated = seen.has(outlet);
       seen.add(outlet);
-      if (!isOutlet(outlet)) {
+      const entry = OUTLET_ENTRY_PATTERN.exec(outlet);
+      if (!entry || !isOutlet(entry[1] ?? '')) {
         ctx.addIssue({
           code: 'custom',
           path: [index],
-          message: `unknown outlet ${JSON.stringify(outlet)}; known outlets: ${OUTLETS.join(', ')}`,
+          message: `unknown outlet ${JSON.stringify(outlet.slice(0, 80))}; known outlets: ${OUTLETS.join(', ')}, each alone (its default channel) or with a channel name (linkedin:acme-page)`,
           params: { code: 'UNKNOWN_OUTLET' },
         });
       } else if (repeated) {
@@ -205,7 +227,7 @@ const OutletsSchema = z
       }
     });
   })
-  .transform((outlets) => outlets.filter(isOutlet));
+  .transform((outlets) => outlets.filter((o) => OUTLET_ENTRY_PATTERN.test(o)));
 
 /**
  * The YAML frontmatter of a content item. Strict: an unknown key (such as the typo `schedueld`)

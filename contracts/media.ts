@@ -53,6 +53,15 @@ export const OUTLET_MEDIA_LIMITS: Readonly<Record<string, OutletMediaLimits>> = 
     documentBytes: 100 * MiB,
     documentPages: 300,
   },
+  // BLUESKY.md: up to 4 images of at most 1,000,000 bytes each; no documents.
+  bluesky: {
+    maxImages: 4,
+    imageBytes: 1_000_000,
+    imagePixels: 36_152_320,
+    gifFrames: 250,
+    documentBytes: 0,
+    documentPages: 0,
+  },
 };
 
 /** Alt texts and document titles are ours to bound; LinkedIn's own limits are unconfirmed. */

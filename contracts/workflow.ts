@@ -37,7 +37,7 @@ export interface PublishTarget {
   /** The channel's id; null for items from before channels (the outlet's one account). */
   channelId: string | null;
   /** The channel's name when the item was submitted, for people. */
-  channel: string | null;
+  channelName: string | null;
   /** What the publication's idempotency key is made of; fixed at submission. */
   key: string;
 }
@@ -256,6 +256,8 @@ export const FailureType = {
   InvalidState: 'INVALID_STATE',
   InvalidInput: 'INVALID_INPUT',
   StaleContentHash: 'STALE_CONTENT_HASH',
+  /** The outlet could not be reached or failed, and nothing was posted: retried, then failed. */
+  OutletUnavailable: 'OUTLET_UNAVAILABLE',
   /** The outlet could not process an image or document (or lost it): replace it. */
   MediaFailed: 'MEDIA_FAILED',
 } as const;

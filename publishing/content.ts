@@ -20,6 +20,7 @@ import { statusQuery } from '../workflows/content/definitions';
 import type { contentWorkflow } from '../workflows/content/workflow';
 import type { Actor, PublishingDeps } from './deps';
 import { AppError, ErrorCode, notFound } from './errors';
+import { prepareTargets } from './targets';
 import { toAppError } from './temporal-errors';
 
 const DEFAULT_CALL_TIMEOUT_MS = 5_000;
@@ -68,8 +69,11 @@ export async function submitContent(
   const key = { contentId: input.id, version };
 
   let created = false;
+  // The channels as stored with the row (old rows: none).
+  let stored: unknown;
   try {
     const existing = await deps.db.content.findUnique({ where: { contentId_version: key } });
+    stored = existing?.targets ?? null;
     if (existing) {
       if (existing.sourceHash !== sourceHash) {
         await appendAudit(deps.db, {
@@ -86,6 +90,22 @@ export async function submitContent(
         );
       }
     } else {
+      const channels = await prepareTargets(deps.db, frontmatter.outlets, prepared.rendered, {
+        body: prepared.item.body,
+        sanitize: frontmatter.sanitize,
+        language: frontmatter.language,
+      });
+      if (!channels.ok) {
+        throw new AppError(
+          ErrorCode.Validation,
+          `the content has ${channels.issues.length} problem(s)`,
+          channels.issues,
+        );
+      }
+      stored = channels.targets;
+      const hashes = Object.fromEntries(
+        Object.entries(channels.hashes).map(([k, contentHash]) => [k, { contentHash }]),
+      );
       try {
         await deps.db.content.create({
           data: {
@@ -98,8 +118,9 @@ export async function submitContent(
             outlets: [...frontmatter.outlets],
             sanitize: frontmatter.sanitize,
             scheduledAt: frontmatter.scheduled ? new Date(frontmatter.scheduled) : null,
-            contentHash: itemContentHash(prepared.rendered),
+            contentHash: itemContentHash(hashes),
             rendered: prepared.rendered,
+            targets: channels.targets as unknown as Prisma.InputJsonValue,
             title: titleOf(prepared.rendered),
             submittedBy: actor.name,
           },
@@ -141,7 +162,7 @@ export async function submitContent(
     await startWorkflow(deps, actor, {
       ...key,
       workflowId,
-      outlets: [...frontmatter.outlets],
+      outlets: targetKeys(stored, frontmatter.outlets),
       scheduled: frontmatter.scheduled ?? null,
     });
     const row = await deps.db.content.findUniqueOrThrow({
@@ -161,6 +182,11 @@ export async function submitContent(
   } catch (err) {
     return toAppError(err);
   }
+}
+
+/** What the Temporal UI lists as the item's outlets: its channels (`linkedin:jane`). */
+function targetKeys(targets: unknown, entries: readonly string[]): string[] {
+  return Array.isArray(targets) ? (targets as { key: string }[]).map((t) => t.key) : [...entries];
 }
 
 async function startWorkflow(

@@ -32,7 +32,7 @@ import { registerSearchAttributes } from '../platform/temporal';
 import { startLinkedInStandIn } from '../test/standin/linkedin';
 import { createWorker } from '../worker/create-worker';
 import { engagementFollowUps } from '../worker/follow-ups';
-import { outletsFor } from '../worker/outlets';
+import { keyedOutletsFor, outletsFor } from '../worker/outlets';
 import { submitDemoContent } from './dev-demo';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -184,6 +184,7 @@ async function main(): Promise<void> {
     activities: {
       db,
       outlets: outletsFor({ db, vault, log, linkedin, linkedinVersion: config.LINKEDIN_VERSION }),
+      keyedOutlets: keyedOutletsFor({ db, vault, log }),
       decisionVerifier: decisions.verifier,
       followUps: engagementFollowUps(temporal, config.TEMPORAL_TASK_QUEUE),
     },

@@ -14,7 +14,7 @@ import type { Logger } from '../platform/logger';
 import { connectClient, connectWorker, registerSearchAttributes } from '../platform/temporal';
 import { createWorker } from './create-worker';
 import { engagementFollowUps } from './follow-ups';
-import { outletsFor } from './outlets';
+import { keyedOutletsFor, outletsFor } from './outlets';
 
 export interface WorkerRunContext {
   config: Config;
@@ -74,6 +74,7 @@ export async function runWorker(
     activities: {
       db,
       outlets,
+      keyedOutlets: keyedOutletsFor({ db, vault, log }),
       decisionVerifier,
       followUps: engagementFollowUps(temporal, config.TEMPORAL_TASK_QUEUE),
       mediaGraceMs: config.LINKEDIN_MEDIA_GRACE_SECONDS * 1000,

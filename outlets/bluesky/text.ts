@@ -1,6 +1,7 @@
 import { BLUESKY_LIMITS } from '../../contracts/bluesky';
 import type { Issue } from '../../contracts/issues';
 import { MAX_MARKDOWN_FACTOR, renderMarkdownGuarded, tidy } from '../../content/sanitize';
+import type { FoundImage } from '../../content/media';
 import { findEncodingIssues, normalizeNewlines, utf8Length } from '../../content/text-checks';
 import {
   countGraphemes,
@@ -17,6 +18,8 @@ export interface BlueskyText {
   facets: DraftFacet[];
   graphemes: number;
   bytes: number;
+  /** The Markdown's images (`![alt](media:sha256:…)`), attached to the post, not in its text. */
+  images: FoundImage[];
 }
 
 export type BlueskyTextResult =
@@ -37,10 +40,18 @@ export function renderBlueskyText(body: string, options: { sanitize: boolean }):
   const source = normalizeNewlines(body).normalize('NFC');
 
   const features: FacetFeature[] = [];
+  const images: FoundImage[] = [];
   let marked: string;
   if (options.sanitize) {
     const maxSource = BLUESKY_LIMITS.bytes * MAX_MARKDOWN_FACTOR;
-    const rendered = renderMarkdownGuarded(source, maxSource, facetWriter(features));
+    const writer = facetWriter(features);
+    const rendered = renderMarkdownGuarded(source, maxSource, {
+      ...writer,
+      image: ({ alt, url, line }) => {
+        images.push({ alt: writer.literal(alt).replace(/\s+/g, ' ').trim(), url, line });
+        return '';
+      },
+    });
     if (!rendered.ok) return rendered;
     marked = tidy(rendered.text.normalize('NFC'));
   } else {
@@ -56,7 +67,7 @@ export function renderBlueskyText(body: string, options: { sanitize: boolean }):
       `The text for bluesky is ${measured.graphemes} characters (graphemes) and ${measured.bytes} UTF-8 bytes; the limit is ${BLUESKY_LIMITS.graphemes} characters and ${BLUESKY_LIMITS.bytes} bytes. Shorten the body (nothing is cut automatically).`,
     );
   }
-  return { ok: true, rendered: { text, facets, ...measured } };
+  return { ok: true, rendered: { text, facets, ...measured, images } };
 }
 
 function fail(code: 'EMPTY_BODY' | 'TOO_LONG', message: string) {

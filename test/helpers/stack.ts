@@ -20,7 +20,7 @@ import { createDb, type Db } from '../../platform/db/client';
 import { createLogger, type Logger } from '../../platform/logger';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import { engagementFollowUps } from '../../worker/follow-ups';
-import { outletsFor } from '../../worker/outlets';
+import { keyedOutletsFor, outletsFor } from '../../worker/outlets';
 import { adminUrl, createScratchDatabase, dropDatabase, runtimeUrlFor } from './database';
 import { startLinkedInStandIn, type StandIn, type StandInOptions } from '../standin/linkedin';
 
@@ -189,6 +189,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         activities: {
           db: appDb,
           outlets,
+          keyedOutlets: keyedOutletsFor({ db: appDb, vault, log }),
           decisionVerifier: decisionVerifierFrom(config),
           followUps: engagementFollowUps(temporal, taskQueue),
           ...overrides,

@@ -87,7 +87,7 @@ export class ContentItem {
       progress: {
         key: target.key,
         outlet: target.outlet,
-        channel: target.channel,
+        channel: target.channelName,
         status: 'waiting',
         reason: null,
         halt: null,

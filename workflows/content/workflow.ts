@@ -75,5 +75,5 @@ export async function contentWorkflow(input: ContentWorkflowInput): Promise<Cont
 
 /** An item validated before channels existed goes to each outlet's one account. */
 function outletOnly(outlet: string): PublishTarget {
-  return { outlet, channelId: null, channel: null, key: outlet };
+  return { outlet, channelId: null, channelName: null, key: outlet };
 }

@@ -18,7 +18,7 @@ import { linkedinClientFrom } from '../../../platform/linkedin';
 import { runProcess } from '../../../platform/process';
 import { connectWorker } from '../../../platform/temporal';
 import { createWorker } from '../../../worker/create-worker';
-import { outletsFor } from '../../../worker/outlets';
+import { keyedOutletsFor, outletsFor } from '../../../worker/outlets';
 
 type HookPoint = 'before_prepare' | 'before_send' | 'after_create';
 
@@ -78,6 +78,7 @@ await runProcess('stargue-drill-worker', async ({ config, log, onShutdown }) => 
     activities: {
       db,
       outlets: Object.fromEntries(Object.entries(outlets).map(([k, o]) => [k, withHooks(o)])),
+      keyedOutlets: keyedOutletsFor({ db, vault: vaultFrom(config), log }),
       decisionVerifier: decisionVerifierFrom(config),
       beforeSend: (key) => hook('before_send', key),
       mediaGraceMs: config.LINKEDIN_MEDIA_GRACE_SECONDS * 1000,

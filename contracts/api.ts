@@ -261,8 +261,19 @@ export const PreviewSchema = z
     outlets: z.array(
       z.object({
         outlet: z.string(),
+        channel: z
+          .string()
+          .nullable()
+          .describe(
+            'The channel (`linkedin:jane`, `bluesky:stargue.bsky.social`) this text goes to; null for items from before channels',
+          ),
         text: z.string(),
-        length: z.number().int().describe('Of the text alone: media do not count'),
+        length: z
+          .number()
+          .int()
+          .describe(
+            'Of the text alone, by the outlet’s rule (LinkedIn: characters once escaped; Bluesky: graphemes); media do not count',
+          ),
         limit: z.number().int(),
         media: PreviewMediaSchema.optional().describe('What the post carries besides its text'),
       }),

@@ -20,6 +20,7 @@ import { statusQuery } from '../workflows/content/definitions';
 import type { contentWorkflow } from '../workflows/content/workflow';
 import type { Actor, PublishingDeps } from './deps';
 import { AppError, ErrorCode, notFound } from './errors';
+import type { StoredTarget } from '../contracts/channels';
 import { prepareTargets } from './targets';
 import { toAppError } from './temporal-errors';
 
@@ -352,21 +353,26 @@ function toView(
   };
 }
 
-/** Without the workflow's view: each outlet, as its publication row stands. */
+/** Without the workflow's view: each channel (or outlet, before channels) as its row stands. */
 function channelsFromRows(row: ContentRow): ContentView['channels'] {
-  return row.outlets.map((outlet) => {
-    const pub = row.publications.find((p) => p.outlet === outlet);
+  const targets = Array.isArray(row.targets)
+    ? (row.targets as unknown as StoredTarget[])
+    : row.outlets.map((outlet) => ({ key: outlet, outlet, channelId: null, channelName: null }));
+  return targets.map((target) => {
+    const pub = row.publications.find((p) =>
+      target.channelId ? p.channelId === target.channelId : p.outlet === target.outlet,
+    );
     const status =
       pub?.state === 'confirmed' ? 'published' : pub?.state === 'failed' ? 'failed' : 'waiting';
     return {
-      key: outlet,
-      outlet,
-      channel: null,
+      key: target.key,
+      outlet: target.outlet,
+      channel: target.channelName,
       status,
       reason: pub?.lastError ?? null,
       halt: null,
       postUrn: pub?.postUrn ?? null,
-      url: pub?.postUrn ? publicUrl(outlet, pub.postUrn) : null,
+      url: pub?.postUrn ? publicUrl(target.outlet, pub.postUrn) : null,
     };
   });
 }

@@ -9,7 +9,8 @@ import {
   type PreviewSchema,
   type SourceSchema,
 } from '../contracts/api';
-import type { RenderedContent } from '../contracts/content';
+import type { StoredTarget } from '../contracts/channels';
+import { OUTLET_LIMITS, type Outlet, type RenderedContent } from '../contracts/content';
 import type { Issue } from '../contracts/issues';
 import type { MediaView, PostMedia } from '../contracts/media';
 import { findMediaMany } from '../media/store';
@@ -89,6 +90,7 @@ export async function previewContent(
         rendered: true,
         sanitize: true,
         markdown: true,
+        targets: true,
       },
     });
     if (!row) throw notFound(`content ${id}`);
@@ -103,11 +105,12 @@ export async function previewContent(
       id: row.contentId,
       version: row.version,
       contentHash: row.contentHash,
-      outlets: Object.entries(rendered).map(([outlet, r]) => ({
+      outlets: previewTargets(row.targets, rendered).map(({ outlet, channel, text, r }) => ({
         outlet,
-        text: r.text,
+        channel,
+        text,
         length: r.length,
-        limit: OUTLET_LIMIT[outlet] ?? 3000,
+        limit: OUTLET_LIMITS[outlet as Outlet] ?? OUTLET_LIMITS.linkedin,
         ...(r.media ? { media: previewMedia(r.media, media) } : {}),
       })),
       warnings: contentWarnings(row),
@@ -117,7 +120,27 @@ export async function previewContent(
   }
 }
 
-const OUTLET_LIMIT: Record<string, number> = { linkedin: 3000 };
+/**
+ * One preview per channel: LinkedIn channels share the outlet's text; a Bluesky channel shows
+ * the payload rendered for it. Items from before channels: one per outlet.
+ */
+function previewTargets(targets: unknown, rendered: Record<string, RenderedContent>) {
+  if (!Array.isArray(targets)) {
+    return Object.entries(rendered).map(([outlet, r]) => ({
+      outlet,
+      channel: null,
+      text: r.text,
+      r,
+    }));
+  }
+  return (targets as StoredTarget[]).flatMap((t) => {
+    const r = rendered[t.outlet];
+    if (!r) return [];
+    const payload = t.payload as { text?: unknown } | undefined;
+    const text = typeof payload?.text === 'string' ? payload.text : r.text;
+    return [{ outlet: t.outlet, channel: t.key, text, r }];
+  });
+}
 
 /** Only a body posted as written (`sanitize: false`) can carry warnings; stored items are valid. */
 function contentWarnings(row: { sanitize: boolean; markdown: string }): Issue[] {

@@ -5,10 +5,17 @@ import { h } from './dom';
 import { hashtagUrl, mentionUrl, parseLittleText } from './little-text';
 import type { Preview, PreviewMedia } from './types';
 
+const OUTLET_NAMES: Record<string, string> = { linkedin: 'LinkedIn', bluesky: 'Bluesky' };
+
 export function previewCard(outlet: Preview['outlets'][number], viewer: string): HTMLElement {
   const over = outlet.length > outlet.limit;
   const body = h('div', { class: 'post-text', 'data-commentary': outlet.text });
-  for (const piece of parseLittleText(outlet.text)) {
+  // Bluesky's text is plain (its links, tags and mentions ride beside it as facets).
+  const pieces =
+    outlet.outlet === 'linkedin'
+      ? parseLittleText(outlet.text)
+      : [{ kind: 'text' as const, text: outlet.text }];
+  for (const piece of pieces) {
     if (piece.kind === 'text') body.append(piece.text);
     else if (piece.kind === 'hashtag')
       body.append(
@@ -38,7 +45,7 @@ export function previewCard(outlet: Preview['outlets'][number], viewer: string):
   }
   return h(
     'article',
-    { class: 'post', 'aria-label': `${outlet.outlet} preview` },
+    { class: 'post', 'aria-label': `${outlet.channel ?? outlet.outlet} preview` },
     h(
       'header',
       null,
@@ -50,7 +57,11 @@ export function previewCard(outlet: Preview['outlets'][number], viewer: string):
       h(
         'span',
         null,
-        h('strong', null, 'Your LinkedIn page'),
+        h(
+          'strong',
+          null,
+          outlet.channel ?? `Your ${OUTLET_NAMES[outlet.outlet] ?? outlet.outlet} account`,
+        ),
         h('span', { class: 'muted small' }, ` · ${outlet.outlet}, seen by ${viewer}`),
       ),
     ),
@@ -58,9 +69,9 @@ export function previewCard(outlet: Preview['outlets'][number], viewer: string):
     outlet.media ? mediaBlock(outlet.media) : null,
     h(
       'p',
-      { class: `count${over ? ' over' : ''}`, id: `count-${outlet.outlet}` },
+      { class: `count${over ? ' over' : ''}`, id: `count-${outlet.channel ?? outlet.outlet}` },
       `${outlet.length.toLocaleString('en-US')} / ${outlet.limit.toLocaleString('en-US')} characters`,
-      over ? ' — too long: LinkedIn would refuse it' : '',
+      over ? ` — too long: ${OUTLET_NAMES[outlet.outlet] ?? outlet.outlet} would refuse it` : '',
     ),
   );
 }

@@ -50,6 +50,8 @@ export interface Preview {
   contentHash: string;
   outlets: {
     outlet: string;
+    /** `linkedin:jane`; null for items from before channels. */
+    channel: string | null;
     text: string;
     length: number;
     limit: number;

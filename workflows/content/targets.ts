@@ -195,7 +195,7 @@ async function settle(item: ContentItem, reason: string | null = null): Promise<
   if (parked?.progress.halt) {
     item.view.halt = {
       reason: parked.progress.halt,
-      message: `${parked.progress.channel ?? parked.target.outlet}: ${parked.progress.reason ?? ''}`,
+      message: `${parked.target.key}: ${parked.progress.reason ?? ''}`,
       since: parked.parkedSince ?? new Date().toISOString(),
     };
   } else if (to !== 'halted' && item.view.halt && !item.switchParked) {
@@ -219,9 +219,7 @@ function progressStatus(item: ContentItem): PublishStatus {
 function ended(item: ContentItem): Promise<ContentState> {
   const published = item.targets.filter((r) => r.progress.status === 'published');
   const failed = item.targets.filter((r) => r.progress.status === 'failed');
-  const reasons = failed.map(
-    (r) => `${r.progress.channel ?? r.target.outlet}: ${r.progress.reason}`,
-  );
+  const reasons = failed.map((r) => `${r.target.key}: ${r.progress.reason}`);
   if (failed.length === 0) {
     const alone = item.targets.length === 1;
     const urns = published.map((r) => r.progress.postUrn).join(', ');

@@ -17,10 +17,14 @@ async function linkedinChannelsOf(db: Db, input: ContentRef) {
     where: { contentId_version: { contentId: input.contentId, version: input.version } },
     select: { targets: true, outlets: true },
   });
-  const targets = Array.isArray(content?.targets) ? (content.targets as unknown as Target[]) : null;
-  if (targets === null && content && !content.outlets.includes('linkedin')) return [];
-  const ids = targets?.filter((t) => t.outlet === 'linkedin').map((t) => t.channelId) ?? null;
-  if (ids?.length === 0) return [];
+  const stored = Array.isArray(content?.targets) ? (content.targets as unknown as Target[]) : null;
+  const linkedin = stored?.filter((t) => t.outlet === 'linkedin') ?? null;
+  if (linkedin === null && content && !content.outlets.includes('linkedin')) return [];
+  if (linkedin?.length === 0) return [];
+  // A target without a channel (none was connected at submission) publishes on the default.
+  const ids = linkedin?.every((t) => t.channelId !== null)
+    ? linkedin.flatMap((t) => (t.channelId === null ? [] : [t.channelId]))
+    : null;
   return db.channel.findMany({
     where: ids ? { id: { in: ids } } : { outlet: 'linkedin', isDefault: true },
     include: { linkedinToken: true },

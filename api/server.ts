@@ -8,11 +8,12 @@ import { checkLinkedInVersion, linkedinClientFrom } from '../platform/linkedin';
 import { schedulePurge } from '../platform/purge';
 import { buildApp } from './app';
 import { buildMetricsServer, createApiMetrics } from './metrics';
+import { waitForDatabase } from '../platform/db/ready';
 
 await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
   checkLinkedInVersion(config, log);
   const db = createDb(config.DATABASE_URL);
-  await db.$queryRaw`SELECT 1`;
+  await waitForDatabase(db, log);
   const connection = await connectClient(config);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const signer = decisionSignerFrom(config);

@@ -12,7 +12,7 @@ import { itemContentHash } from '../publishing/content';
 import { TERMINAL_STATUSES, type PublishStatus } from '../contracts/workflow';
 import { appendAudit, type AuditEntry } from '../platform/audit';
 import { createApiKey } from '../platform/api-keys';
-import { saveAccount } from '../outlets/linkedin/accounts';
+import { connectLinkedInChannel } from '../channels/linkedin';
 import { loadConfig, type Config } from '../platform/config';
 import { vaultFrom } from '../platform/crypto/keyring';
 import { generateSigningKey } from '../platform/crypto/signing';
@@ -65,14 +65,14 @@ export async function bundleOurWorkflows(): Promise<string> {
   return (await bundleWorkflows()).code;
 }
 
-/** A connected LinkedIn account, stored as the OAuth callback stores it. */
+/** A connected LinkedIn account, stored as the OAuth callback stores it: the default channel. */
 export async function connectOurAccount(
   config: Config,
   db: Db,
   member: { sub: string; name: string },
   token: { accessToken: string; scopes: string[] },
 ): Promise<void> {
-  await saveAccount(db, vaultFrom(config), {
+  await connectLinkedInChannel(db, vaultFrom(config), {
     sub: member.sub,
     name: member.name,
     tokens: { accessToken: token.accessToken, expiresInSeconds: 5_183_999, scopes: token.scopes },

@@ -21,7 +21,11 @@ const LISTED_NAMES = 10;
  * and a channel named twice are issues at `outlets.<index>` naming the valid choices. Channels
  * waiting for re-authorization are valid: their items wait for the reconnect.
  */
-export async function resolveTargets(db: ChannelDb, entries: string[]): Promise<TargetsResult> {
+export async function resolveTargets(
+  db: ChannelDb,
+  entries: string[],
+  options: { pendingOutlets?: readonly ChannelOutlet[] } = {},
+): Promise<TargetsResult> {
   const parsed = entries.map(parseEntry);
   const outlets = [...new Set(parsed.flatMap((p) => (p.outlet ? [p.outlet] : [])))];
   const channels =
@@ -52,6 +56,11 @@ export async function resolveTargets(db: ChannelDb, entries: string[]): Promise<
     let channel: Channel | undefined;
     if (entry.name === null) {
       channel = mine.find((c) => c.isDefault);
+      if (!channel && mine.length === 0 && options.pendingOutlets?.includes(outlet)) {
+        // No account connected yet: the item waits for the outlet's first channel.
+        targets.push({ outlet, channelId: null, channelName: null, key: outlet });
+        return;
+      }
       if (!channel) {
         problem('NO_DEFAULT_CHANNEL', `${outlet} has no default channel; ${choices}`);
         return;

@@ -6,7 +6,7 @@ import {
   CHANNEL_OUTLETS,
   CHANNEL_STATUSES,
 } from './channels';
-import { IssueSchema, MAX_INT4, storableText } from './issues';
+import { IssueSchema, MAX_INT4, requiredText, storableText } from './issues';
 import { MediaIdSchema, MediaTypeSchema } from './media';
 import { HALT_REASONS, PUBLISH_STATUSES } from './workflow';
 
@@ -317,8 +317,8 @@ export const ApproveBodySchema = z
     ),
   })
   .strict();
-export const HaltBodySchema = z.object({ reason: storableText(500).trim().min(1) }).strict();
-export const RejectBodySchema = z.object({ reason: storableText(2000).trim().min(1) }).strict();
+export const HaltBodySchema = z.object({ reason: requiredText(500) }).strict();
+export const RejectBodySchema = z.object({ reason: requiredText(2000) }).strict();
 export const RescheduleBodySchema = z
   .object({
     scheduled: Instant.describe('ISO 8601 with `Z` or an offset; a naive local time is refused'),
@@ -349,7 +349,7 @@ export const KillSwitchChangeSchema = KillSwitchSchema.extend({
     .int()
     .describe('Open items told at once; the rest learn before their outlet call'),
 }).meta({ id: 'KillSwitchChange' });
-const KillSwitchReason = storableText(500).trim().min(1);
+const KillSwitchReason = requiredText(500);
 // Two shapes rather than a refinement, so that /openapi.json states the rule too.
 export const KillSwitchBodySchema = z.discriminatedUnion('engaged', [
   z
@@ -475,7 +475,7 @@ export const CreateChannelBodySchema = z
         'Bluesky accounts connect here; LinkedIn channels through GET /v1/oauth/linkedin/authorize?channel=NAME',
       ),
     name: ChannelNameSchema.optional().describe('Default: the account’s handle'),
-    displayName: storableText(200).trim().min(1).optional().describe('Default: `@handle`'),
+    displayName: requiredText(200).optional().describe('Default: `@handle`'),
     identifier: BlueskyIdentifierSchema,
     appPassword: AppPasswordSchema,
     service: BlueskyServiceSchema.optional(),
@@ -495,7 +495,7 @@ export const ChannelChangeBodySchema = z
     name: ChannelNameSchema.optional().describe(
       'Rename: items and publications keep the channel (they hold its id); new items use the new name',
     ),
-    displayName: storableText(200).trim().min(1).optional(),
+    displayName: requiredText(200).optional(),
     disabled: z.boolean().optional(),
     default: z
       .boolean()

@@ -26,8 +26,9 @@ export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
  */
 export interface Target {
   outlet: ChannelOutlet;
-  channelId: string;
-  channelName: string;
+  /** null: the outlet had no channel yet; it publishes on the default once one is connected. */
+  channelId: string | null;
+  channelName: string | null;
   key: string;
 }
 

@@ -203,7 +203,6 @@ const OutletsSchema = z
     'must be a list such as [linkedin, bluesky:stargue.bsky.social]',
   )
   .min(1, 'list at least one outlet')
-  .max(20, 'list at most 20 outlets and channels')
   .superRefine((outlets, ctx) => {
     const seen = new Set<string>();
     outlets.forEach((outlet, index) => {

@@ -42,3 +42,11 @@ export function storableText(max: number) {
       .refine((v) => v.isWellFormed(), { message: 'must not contain a lone surrogate' })
   );
 }
+
+/**
+ * Storable text that must say something: blank (only whitespace) is refused. A pattern rather
+ * than `trim().min(1)` alone, so /openapi.json states the rule and clients can follow it.
+ */
+export function requiredText(max: number) {
+  return storableText(max).regex(/\S/, 'must not be blank').trim();
+}

@@ -31,7 +31,9 @@ export async function prepareTargets(
   rendered: Partial<Record<string, RenderedContent>>,
   input: { body: string; sanitize: boolean; language: string },
 ): Promise<TargetsOutcome> {
-  const resolved = await resolveTargets(db, [...entries]);
+  // LinkedIn items have always been accepted before an account is connected (they wait for it);
+  // a Bluesky payload needs its channel's server to resolve mentions, so Bluesky needs one.
+  const resolved = await resolveTargets(db, [...entries], { pendingOutlets: ['linkedin'] });
   if (!resolved.ok) return resolved;
   const targets: StoredTarget[] = [];
   const hashes: Record<string, string> = {};
@@ -62,7 +64,7 @@ async function renderForChannel(
 ): Promise<
   { ok: true; payload: BlueskyPayload; contentHash: string } | { ok: false; issues: Issue[] }
 > {
-  const channel = await getChannel(db, target.channelId);
+  const channel = target.channelId === null ? null : await getChannel(db, target.channelId);
   if (!channel?.service) {
     return {
       ok: false,

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { buildApp } from '../api/app';
-import { saveAccount } from '../outlets/linkedin/accounts';
+import { connectLinkedInChannel } from '../channels/linkedin';
 import { createApiKey } from '../platform/api-keys';
 import { createSealSigner, generateSealKey, sealSignerFrom } from '../platform/audit-keys';
 import { startSealer } from '../platform/audit-sealer';
@@ -161,7 +161,8 @@ async function main(): Promise<void> {
     const scopes = ['openid', 'profile', 'w_member_social'];
     const token = await standIn.issueToken({ scopes });
     const member = (await import('../test/standin/linkedin')).DEFAULT_MEMBER;
-    await saveAccount(db, vault, {
+    // The stand-in member's own channel, the LinkedIn default, as an operator's OAuth would make.
+    await connectLinkedInChannel(db, vault, {
       sub: member.sub,
       name: member.name,
       tokens: { accessToken: token.accessToken, expiresInSeconds: 5_183_999, scopes },

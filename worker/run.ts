@@ -15,6 +15,7 @@ import { connectClient, connectWorker, registerSearchAttributes } from '../platf
 import { createWorker } from './create-worker';
 import { engagementFollowUps } from './follow-ups';
 import { keyedOutletsFor, outletsFor } from './outlets';
+import { waitForDatabase } from '../platform/db/ready';
 
 export interface WorkerRunContext {
   config: Config;
@@ -36,7 +37,7 @@ export async function runWorker(
   checkLinkedInVersion(config, log);
   const signer = sealSignerFrom(config);
   const db = createDb(config.DATABASE_URL, { max: 10 });
-  await db.$queryRaw`SELECT 1`;
+  await waitForDatabase(db, log);
   const vault = vaultFrom(config);
   const sealer = signer
     ? startSealer({ db, signer, log, intervalMs: config.AUDIT_SEAL_INTERVAL_MS })

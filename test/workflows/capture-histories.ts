@@ -2,6 +2,7 @@
 // Older shapes stay as they were recorded: running workflows of those shapes must keep replaying.
 // Run against the servers `npm test` starts: `npm test -- test/workflows/capture-histories.ts`
 // is not a test file, so use `npm run histories:capture` (it starts them the same way).
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { contentWorkflowId } from '../../contracts/ids';
@@ -13,7 +14,12 @@ import {
   releaseContent,
   rescheduleContent,
 } from '../../publishing/decisions';
+import { connectLinkedInChannel } from '../../channels/linkedin';
+import { prepareContent } from '../../content';
+import { vaultFrom } from '../../platform/crypto/keyring';
 import { setKillSwitch } from '../../publishing/kill-switch';
+import { resumeParkedItems } from '../../publishing/linkedin-connect';
+import { outletsFor } from '../../worker/outlets';
 import { statusQuery } from '../../workflows/content/definitions';
 import { legacySignals } from '../../workflows/content/definitions';
 import {
@@ -27,14 +33,39 @@ import {
 } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
-/** The shape the current code records (workflows/content/workflow.ts HOT_PATH_V2). */
-const dir = path.join(import.meta.dirname, 'fixtures/histories/hot-path-v2');
+/** The shape the current code records: publishing per channel (workflows/content/targets.ts). */
+const dir = path.join(import.meta.dirname, 'fixtures/histories/channels');
+const JANE = { sub: 'JaneDoe01', name: 'Jane Doe' };
 let stack: Stack;
+let janeToken: string;
 
 before(async () => {
   stack = await startStack();
+  await stack.standIn.addMember(JANE);
+  janeToken = await connectJane();
   await stack.startWorker();
 });
+
+/** Jane's channel beside the stack's default (Ada's): a new token each time, as a reconnect. */
+async function connectJane(): Promise<string> {
+  const token = await stack.standIn.issueToken({
+    sub: JANE.sub,
+    scopes: ['openid', 'profile', 'w_member_social'],
+  });
+  await connectLinkedInChannel(stack.db, vaultFrom(stack.config), {
+    sub: JANE.sub,
+    name: JANE.name,
+    tokens: { accessToken: token.accessToken, expiresInSeconds: 5_183_999, scopes: token.scopes },
+    connectedBy: 'test',
+    channelName: 'jane',
+  });
+  return token.accessToken;
+}
+const toBoth = (body?: string) =>
+  post({ extra: 'outlets: [linkedin, linkedin:jane]', ...(body ? { body } : {}) }).replace(
+    'outlets: [linkedin]\n',
+    '',
+  );
 after(() => stack.close());
 
 async function reaches(id: string, status: string): Promise<void> {
@@ -59,7 +90,7 @@ async function save(name: string, id: string): Promise<void> {
   writeFileSync(path.join(dir, `${name}.json`), historyToJSON(history));
 }
 
-it('captures every path: published, rejected, rescheduled, halted, cancelled, released, refused', async () => {
+it('captures every path: published, rejected, rescheduled, halted, cancelled, released, refused, and per channel: two channels, partially published, one channel re-authorized', async () => {
   const deps = publishingDeps(stack);
   const published = uniqueId('hist-published');
   await submit(stack, published, post());
@@ -123,4 +154,49 @@ it('captures every path: published, rejected, rescheduled, halted, cancelled, re
   await approveAsSeen(deps, EDITOR, { id: refused });
   await reaches(refused, 'published');
   await save('refused', refused);
+
+  const twoChannels = uniqueId('hist-two');
+  await submit(stack, twoChannels, toBoth());
+  await reaches(twoChannels, 'awaiting_approval');
+  await approveAsSeen(deps, EDITOR, { id: twoChannels });
+  await reaches(twoChannels, 'published');
+  await save('two-channels', twoChannels);
+
+  // Jane already posted this very text herself: LinkedIn answers "duplicate" on her clean first
+  // try, which is never adopted, so her channel fails while Ada's publishes.
+  const partial = uniqueId('hist-partial');
+  const body = `Posted by hand first ${partial}`;
+  const prepared = prepareContent(toBoth(body));
+  assert.ok(prepared.ok);
+  const janeOutlet = outletsFor({
+    db: stack.appDb,
+    vault: vaultFrom(stack.config),
+    log: stack.log,
+    linkedin: stack.linkedin,
+    linkedinVersion: stack.config.LINKEDIN_VERSION,
+  }).linkedin!;
+  const jane = await stack.db.channel.findUniqueOrThrow({
+    where: { outlet_name: { outlet: 'linkedin', name: 'jane' } },
+  });
+  const session = await janeOutlet.prepare(jane.id);
+  assert.ok(session.ok);
+  assert.equal((await session.session.create(prepared.rendered.linkedin!.text)).kind, 'created');
+  await submit(stack, partial, toBoth(body));
+  await reaches(partial, 'awaiting_approval');
+  await approveAsSeen(deps, EDITOR, { id: partial });
+  await reaches(partial, 'partially_published');
+  await save('partially-published', partial);
+
+  // Jane's token is revoked: her channel parks for re-authorization, Ada's publishes; the
+  // reconnect's signal lets Jane's go out.
+  const reauth = uniqueId('hist-reauth');
+  await stack.standIn.revokeToken(janeToken);
+  await submit(stack, reauth, toBoth());
+  await reaches(reauth, 'awaiting_approval');
+  await approveAsSeen(deps, EDITOR, { id: reauth });
+  await reaches(reauth, 'halted');
+  janeToken = await connectJane();
+  await resumeParkedItems(deps);
+  await reaches(reauth, 'published');
+  await save('channel-reauthorized', reauth);
 });

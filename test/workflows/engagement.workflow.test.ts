@@ -9,7 +9,7 @@ import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
 async function publishOne(
   stack: Stack,
-): Promise<{ id: string; workflowId: string; publishedAt: string; urn: string }> {
+): Promise<{ id: string; workflowId: string; publishedAt: string; urn: string; target: string }> {
   const id = uniqueId('engage');
   await submit(stack, id, post());
   const handle = stack.temporal.workflow.getHandle(contentWorkflowId(id, 1));
@@ -28,6 +28,8 @@ async function publishOne(
     workflowId: handle.workflowId,
     publishedAt: publication.publishedAt,
     urn: publication.postUrn,
+    /** The channel it went to (`linkedin:<name>`): publications and follow-ups are per channel. */
+    target: done.channels[0]?.key ?? 'linkedin',
   };
 }
 
@@ -49,7 +51,9 @@ describe('engagement follow-up', () => {
 
     it('when an item is published, then a follow-up child is started for its post', async () => {
       const item = await publishOne(stack);
-      const child = stack.temporal.workflow.getHandle(`${item.workflowId}:engagement:linkedin`);
+      const child = stack.temporal.workflow.getHandle(
+        `${item.workflowId}:engagement:${item.target}`,
+      );
       const description = await eventually(async () => child.describe().catch(() => undefined));
       assert.equal(description.type, 'engagementWorkflow');
       assert.equal(description.status.name, 'RUNNING');
@@ -67,6 +71,7 @@ describe('engagement follow-up', () => {
             version: 1,
             workflowId: item.workflowId,
             outlet: 'linkedin',
+            target: item.target,
             publishedAt: item.publishedAt,
             checkpoints: SHORT,
           },
@@ -111,6 +116,7 @@ describe('engagement follow-up', () => {
             version: 1,
             workflowId: item.workflowId,
             outlet: 'linkedin',
+            target: item.target,
             publishedAt: item.publishedAt,
             checkpoints: SHORT,
           },

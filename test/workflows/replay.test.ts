@@ -21,6 +21,18 @@ const SHAPES: Record<string, string[]> = {
     'released',
     'rescheduled',
   ],
+  channels: [
+    'cancelled',
+    'channel-reauthorized',
+    'halted',
+    'partially-published',
+    'published',
+    'refused',
+    'rejected',
+    'released',
+    'rescheduled',
+    'two-channels',
+  ],
 };
 
 describe('workflow replay', () => {

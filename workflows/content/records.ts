@@ -126,12 +126,18 @@ function show(
   describe(item);
 }
 
-function describe({ view }: ContentItem): void {
+/** What the Temporal UI shows under "Current details": the item, then each channel. */
+export function describe({ view }: ContentItem): void {
   const lines = [
     `**${view.status}**${view.halt ? ` — ${view.halt.message}` : ''}`,
     `content \`${view.contentId}\` v${view.version} → ${view.outlets.join(', ') || '…'}`,
     `scheduled: ${view.scheduledAt ?? 'on approval'}`,
-    ...view.publications.map((p) => `published on ${p.outlet}: ${p.url}`),
+    ...(view.channels.length > 0
+      ? view.channels.map(
+          (c) =>
+            `${c.key}: **${c.status}**${c.url ? ` ${c.url}` : ''}${c.reason ? ` — ${c.reason}` : ''}`,
+        )
+      : view.publications.map((p) => `published on ${p.outlet}: ${p.url}`)),
     ...(view.lastError ? [`last error: ${view.lastError.type}: ${view.lastError.message}`] : []),
   ];
   setCurrentDetails(lines.join('\n\n'));

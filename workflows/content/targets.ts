@@ -8,7 +8,7 @@ import type {
 import { park } from './halts';
 import { classify, rateLimitDelay, unknownOutcomeMessage } from './outcomes';
 import { publishToOutlet } from './proxies';
-import { finish, recorded, transition } from './records';
+import { describe, finish, recorded, transition } from './records';
 import type { ContentItem, TargetRun } from './state';
 
 // Publishing to every target (an outlet and one of its channels) at once, each exactly once and
@@ -28,6 +28,8 @@ async function publishTarget(item: ContentItem, run: TargetRun): Promise<void> {
   while (!isDone(run)) {
     await gate(item);
     await attempt(item, run);
+    // The Temporal UI's "Current details" list each channel's progress.
+    describe(item);
   }
 }
 

@@ -13,6 +13,7 @@ import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { createDb, type Db } from '../platform/db/client';
 import { freePort, startDevServer, type DevServer } from '../platform/dev/temporal-cli';
 import { ensureTemporalCli, projectToolsDir } from '../platform/dev/temporal-install';
+import { startPostgresServer } from '../platform/dev/postgres-server';
 import { adminUrl, createScratchDatabase, dropDatabase } from '../test/helpers/database';
 import { connectLinkedInStandIn, type StandInControl } from '../test/standin/linkedin';
 import { bareItem, type BareInput, approveUpdate, stageQuery } from './bare.workflow';
@@ -135,7 +136,15 @@ export async function startHarness(log: (line: string) => void): Promise<Harness
     const server = await startServer(dir, log);
     cleanups.push(() => server.kill());
 
-    const admin = adminUrl();
+    // As `npm test`: the server TEST_ADMIN_DATABASE_URL names, else a PostgreSQL 15 of our own.
+    let admin: string;
+    if (process.env.TEST_ADMIN_DATABASE_URL) {
+      admin = adminUrl();
+    } else {
+      const postgres = await startPostgresServer({ log });
+      cleanups.push(() => postgres.stop());
+      admin = postgres.adminUrl;
+    }
     const databaseUrl = await createScratchDatabase('stargue_bench', admin);
     cleanups.push(() => dropDatabase(databaseUrl, admin));
     await migrateOurDatabase(databaseUrl);

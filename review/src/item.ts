@@ -96,7 +96,13 @@ export async function itemPage(id: string, version: number | undefined): Promise
       h(
         'section',
         { 'aria-labelledby': 'preview-title' },
-        h('h2', { id: 'preview-title' }, 'As LinkedIn shows it'),
+        h(
+          'h2',
+          { id: 'preview-title' },
+          preview.outlets.every((o) => o.outlet === 'linkedin')
+            ? 'As LinkedIn shows it'
+            : 'As each network shows it',
+        ),
         preview.warnings.map((w) => h('p', { class: 'banner warning' }, w.message)),
         preview.outlets.map((o) => previewCard(o, app.session?.name ?? '')),
       ),

@@ -11,7 +11,9 @@ import {
   type TestAccount,
 } from '../helpers/bluesky-network';
 import { browserSuite, NO_CHROMIUM } from '../helpers/browser';
-import { startStack, type Stack } from '../helpers/stack';
+import { bearer } from '../helpers/api';
+import { post } from '../helpers/content';
+import { startStack, uniqueId, type Stack } from '../helpers/stack';
 import { startOAuthApp, type OAuthApp } from '../outlets/linkedin/pipeline';
 
 const BROWSER = browserSuite();
@@ -160,5 +162,41 @@ describe('review page: channels', { skip: BROWSER.skip }, () => {
     await row(page, 'linkedin:ada-editor').waitFor();
     const reconnect = row(page, 'linkedin:jane').getByRole('link', { name: 'Reconnect' });
     assert.equal(await reconnect.getAttribute('href'), '/v1/oauth/linkedin/authorize?channel=jane');
+  });
+
+  it('when an item names a LinkedIn member and the Bluesky default, then the page previews each channel as that network shows it', async () => {
+    await stack.startWorker();
+    const id = uniqueId('rv-channels');
+    const body = 'Two networks, one launch (today). See [the notes](https://example.com/n) #launch';
+    const submitted = await fetch(`${oauth.baseUrl}/v1/content`, {
+      method: 'POST',
+      headers: { ...bearer(keys.integration), 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id,
+        markdown: post({ body, extra: 'outlets: [linkedin:jane, bluesky]' }).replace(
+          'outlets: [linkedin]\n',
+          '',
+        ),
+      }),
+    });
+    assert.equal(submitted.status, 202, await submitted.text());
+    const page = await signIn(keys.editor);
+    await page.goto(`${oauth.baseUrl}/review#/item/${id}?v=1`);
+    const linkedin = page.getByRole('article', { name: 'linkedin:jane preview' });
+    const bluesky = page.getByRole('article', { name: 'bluesky:alice preview' });
+    await linkedin.waitFor();
+    await bluesky.waitFor();
+    // LinkedIn's little text keeps the link as text and makes #launch a hashtag link; Bluesky's
+    // plain text keeps the link's words (the address rides beside them as a facet).
+    assert.equal(
+      await linkedin.locator('.post-text').innerText(),
+      'Two networks, one launch (today). See the notes (https://example.com/n) #launch',
+    );
+    assert.equal(
+      await bluesky.locator('.post-text').innerText(),
+      'Two networks, one launch (today). See the notes #launch',
+    );
+    assert.match((await bluesky.locator('.count').textContent()) ?? '', /^55 \/ 300 characters/);
+    assert.match((await linkedin.locator('.count').textContent()) ?? '', /\/ 3,000 characters/);
   });
 });

@@ -58,7 +58,7 @@ export function createMcpServer(api: StargueClient): McpServer {
     {
       title: 'Submit content',
       description:
-        'Submit a Markdown post with YAML frontmatter (status, language, outlets, scheduled, version). It is validated and waits for a human editor to approve it.',
+        'Submit a Markdown post with YAML frontmatter (status, language, outlets, scheduled, version). `outlets` names an outlet’s default channel (`linkedin`, `bluesky`) or a channel (`linkedin:NAME`, `bluesky:NAME`; see list_channels); the preview shows each channel’s text. It is validated and waits for a human editor to approve it.',
       inputSchema: { id: ContentIdSchema, markdown: z.string().min(1).max(262_144) },
     },
     (args) => answer(() => api.submit(args)),

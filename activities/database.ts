@@ -1,4 +1,6 @@
-import type { DecisionInput, TransitionInput } from '../contracts/workflow';
+import { publicationKey } from '../contracts/ids';
+import type { ChannelFailureInput, DecisionInput, TransitionInput } from '../contracts/workflow';
+import { appendAudit } from '../platform/audit';
 import type { Db } from '../platform/db/client';
 import { isUniqueViolation } from '../platform/db/errors';
 import { recordStatus } from './records';
@@ -8,6 +10,28 @@ export function createDatabaseActivities({ db }: { db: Db }) {
     /** A status change or event only the workflow knows of (a halt, a release, a cancel). */
     async recordTransition(t: TransitionInput): Promise<void> {
       await db.$transaction((tx) => recordStatus(tx, t));
+    },
+
+    /**
+     * One channel of several failed for good: the item's status waits for the others, so the
+     * channel's row and an audit entry say it now (once, whatever retries).
+     */
+    async recordChannelFailure(f: ChannelFailureInput): Promise<void> {
+      const key = publicationKey(f.workflowId, f.target);
+      const lastError = `${f.type}: ${f.message}`.slice(0, 2000);
+      await db.publication.updateMany({
+        where: { idempotencyKey: key, state: { not: 'confirmed' } },
+        data: { state: 'failed', lastError },
+      });
+      await appendAudit(db, {
+        actor: 'system',
+        action: 'publication.failed',
+        subject: f.contentId,
+        workflowId: f.workflowId,
+        reason: lastError,
+        details: { version: f.version, channel: f.target, type: f.type },
+        dedupeKey: `publication.failed:${key}`,
+      });
     },
 
     /** Older runs recorded unsigned decisions with this activity; kept so they can finish. */

@@ -11,6 +11,7 @@ import type { RenderedContent } from '../contracts/content';
 import type { Db, Prisma } from '../platform/db/client';
 import type { CreateOutcome, Outlet } from '../outlets/outlet';
 import type { StoredTarget } from '../contracts/channels';
+import { appendAudit } from '../platform/audit';
 import { prepareAttachments } from './media';
 import { sendWithKey, type KeyedOutlet } from './publish-keyed';
 import { recordStatus } from './records';
@@ -408,6 +409,7 @@ export function createPublishActivities(deps: PublishDeps) {
         });
       } else {
         await updateOwned(data);
+        await auditChannel('publication.confirmed', { postUrn: urn, resolution });
       }
       await followUp(confirmedAt);
       return published(postUrl(urn), urn, resolution, confirmedAt);
@@ -419,6 +421,24 @@ export function createPublishActivities(deps: PublishDeps) {
     ): Promise<never> {
       await updateOwned({ state: 'failed', lastError: `${type}: ${message}` });
       throw ApplicationFailure.nonRetryable(message, type);
+    }
+
+    /**
+     * One channel of several: the item's status moves only when all are done, so each channel's
+     * post gets its own audit entry (once, whatever retries). Failures: recordChannelFailure.
+     */
+    async function auditChannel(
+      action: 'publication.confirmed',
+      details: Record<string, string>,
+    ): Promise<void> {
+      await appendAudit(db, {
+        actor: 'system',
+        action,
+        subject: input.contentId,
+        workflowId: input.workflowId,
+        details: { version: input.version, channel: input.target?.key ?? input.outlet, ...details },
+        dedupeKey: `${action}:${key}`,
+      });
     }
 
     /**

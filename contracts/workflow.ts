@@ -142,6 +142,17 @@ export type ValidateResult =
     }
   | { ok: false; message: string };
 
+/** One channel of several failed for good (workflows/content/targets.ts). */
+export interface ChannelFailureInput {
+  contentId: string;
+  version: number;
+  workflowId: string;
+  /** The target's key: `linkedin:jane`, or the outlet for items from before channels. */
+  target: string;
+  type: string;
+  message: string;
+}
+
 export interface TransitionInput extends ContentRef {
   workflowId: string;
   runId: string;

@@ -128,6 +128,14 @@ describe('publishing one item to several channels on two networks', () => {
     });
     assert.equal(row.publications.length, 3);
     assert.ok(row.publications.every((p) => p.state === 'confirmed'));
+    const audited = await stack.db.audit.findMany({
+      where: { subject: id, action: 'publication.confirmed' },
+    });
+    assert.deepEqual(
+      audited.map((a) => (a.details as { channel: string }).channel).sort(),
+      done.channels.map((c) => c.key).sort(),
+      'each channel audited once',
+    );
 
     // LinkedIn: the escaped little text, once as the page and once as Jane.
     const linkedinText = (row.rendered as { linkedin: { text: string } }).linkedin.text;
@@ -254,5 +262,12 @@ describe('publishing one item to several channels on two networks', () => {
       where: { contentId_version: { contentId: id, version: 1 } },
     });
     assert.equal(row.status, 'partially_published');
+    const failed = await stack.db.audit.findMany({
+      where: { subject: id, action: 'publication.failed' },
+    });
+    assert.deepEqual(
+      failed.map((a) => (a.details as { channel: string }).channel),
+      [`bluesky:${alice.handle}`],
+    );
   });
 });

@@ -7,7 +7,7 @@ import type {
 } from '../../contracts/workflow';
 import { park } from './halts';
 import { classify, rateLimitDelay, unknownOutcomeMessage } from './outcomes';
-import { publishToOutlet } from './proxies';
+import { local, publishToOutlet } from './proxies';
 import { describe, finish, recorded, transition } from './records';
 import type { ContentItem, TargetRun } from './state';
 
@@ -188,6 +188,16 @@ async function failTarget(
   run.progress.status = 'failed';
   run.progress.reason = `${type}: ${message}`;
   item.view.lastError = { type, message, at: new Date().toISOString() };
+  // One target alone: the item's own `failed` says it. Several: this channel's row and audit.
+  if (item.targets.length > 1) {
+    await local.recordChannelFailure({
+      ...item.ref,
+      workflowId: item.workflowId,
+      target: run.target.key,
+      type,
+      message,
+    });
+  }
 }
 
 /** Records the item's status when its targets' progress changes it. */

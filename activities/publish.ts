@@ -152,8 +152,14 @@ export function createPublishActivities(deps: PublishDeps) {
       );
     }
 
-    // The global kill switch lives in Postgres and is read right before the outlet call.
-    const killSwitch = await db.killSwitch.findUnique({ where: { id: 1 } });
+    // The global kill switch lives in Postgres and is read right before the outlet call; the
+    // outlet's switch with it, at once (an activity slot is held for every round trip).
+    const [killSwitch, memberPosting] = await Promise.all([
+      db.killSwitch.findUnique({ where: { id: 1 } }),
+      db.outletFeatureFlag.findUnique({
+        where: { outlet_flag: { outlet: input.outlet, flag: 'member_posting' } },
+      }),
+    ]);
     if (killSwitch?.engaged) {
       return {
         kind: 'halted',
@@ -161,9 +167,6 @@ export function createPublishActivities(deps: PublishDeps) {
         message: `global kill switch: ${killSwitch.reason ?? 'engaged'}`,
       };
     }
-    const memberPosting = await db.outletFeatureFlag.findUnique({
-      where: { outlet_flag: { outlet: input.outlet, flag: 'member_posting' } },
-    });
     if (memberPosting && !memberPosting.enabled) {
       throw ApplicationFailure.nonRetryable(
         `posting to ${input.outlet} is switched off`,
@@ -398,20 +401,24 @@ export function createPublishActivities(deps: PublishDeps) {
         ...(cid === undefined ? {} : { postCid: cid }),
       };
       const record = input.record;
-      if (record?.final) {
-        // The confirmation and the item's `published` commit together, under the fence.
-        await db.$transaction(async (tx) => {
-          await updateOwned(data, tx);
-          await recordStatus(
-            tx,
-            transitionFor(input, 'publishing', 'published', 'publishedSeq', urn),
-          );
-        });
-      } else {
-        await updateOwned(data);
-        await auditChannel('publication.confirmed', { postUrn: urn, resolution });
-      }
-      await followUp(confirmedAt);
+      const recordConfirmation = async () => {
+        if (record?.final) {
+          // The confirmation and the item's `published` commit together, under the fence.
+          await db.$transaction(async (tx) => {
+            await updateOwned(data, tx);
+            await recordStatus(
+              tx,
+              transitionFor(input, 'publishing', 'published', 'publishedSeq', urn),
+            );
+          });
+        } else {
+          await updateOwned(data);
+          await auditChannel('publication.confirmed', { postUrn: urn, resolution });
+        }
+      };
+      // The follow-up starts beside the confirmation rather than after it: its id is derived, so
+      // an attempt that loses the fence (a newer one confirms) starts nothing new.
+      await Promise.all([recordConfirmation(), followUp(confirmedAt)]);
       return published(postUrl(urn), urn, resolution, confirmedAt);
     }
 

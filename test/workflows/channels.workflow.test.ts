@@ -11,6 +11,8 @@ import { disableChannel, enableChannel } from '../../channels/manage';
 import { BLUESKY_POST_COLLECTION } from '../../contracts/bluesky';
 import { contentWorkflowId } from '../../contracts/ids';
 import type { ContentState } from '../../contracts/workflow';
+import { inspectMedia } from '../../media/inspect';
+import { putMedia } from '../../media/store';
 import { vaultFrom } from '../../platform/crypto/keyring';
 import { AppError } from '../../publishing/errors';
 import { statusQuery } from '../../workflows/content/definitions';
@@ -20,6 +22,7 @@ import {
   type TestAccount,
 } from '../helpers/bluesky-network';
 import { EDITOR, approveAsSeen, post, publishingDeps, submit } from '../helpers/content';
+import { png } from '../helpers/media';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 import { spawnWorker, waitForExit } from '../helpers/worker-process';
 
@@ -186,6 +189,33 @@ describe('publishing one item to several channels on two networks', () => {
     const publication = await stack.db.publication.findFirstOrThrow({ where: { contentId: id } });
     assert.equal(publication.postUrn, records[0]!.uri);
     assert.equal(publication.resolution, 'read_back');
+  });
+
+  it('when a Bluesky post carries an uploaded image, then the record embeds its blob with the alt text', async () => {
+    const bytes = new Uint8Array(png(3, 2));
+    const inspected = inspectMedia(bytes, 5 * 2 ** 20);
+    assert.ok(inspected.ok);
+    const { media } = await putMedia(stack.db, {
+      data: bytes,
+      facts: inspected.facts,
+      uploadedBy: 'test',
+    });
+    const id = uniqueId('image');
+    const text = `With a picture ${id}`;
+    await approved(id, 'bluesky', `${text}\n\n![A red square on white](media:${media.id})`);
+    await reaches(id, 'published');
+    const [record] = await postsWith(text);
+    assert.ok(record, 'one record');
+    const embed = record.value.embed as {
+      $type: string;
+      images: { alt: string; image: { ref: { $link: string } }; aspectRatio: object }[];
+    };
+    assert.equal(embed.$type, 'app.bsky.embed.images');
+    assert.equal(embed.images.length, 1);
+    assert.equal(embed.images[0]?.alt, 'A red square on white');
+    assert.deepEqual(embed.images[0]?.aspectRatio, { width: 3, height: 2 });
+    const blob = await network.readBlob(alice.did, embed.images[0]?.image.ref.$link ?? '');
+    assert.ok(Buffer.from(blob).equals(Buffer.from(bytes)), 'the blob is the uploaded image');
   });
 
   it('when the worker is killed while Bluesky writes, then a new worker adopts the record by its key', async () => {

@@ -274,6 +274,26 @@ describe('publishing one item to several channels on two networks', () => {
     }
   });
 
+  it('when a post fits LinkedIn but not Bluesky, then submission refuses it for Bluesky with the measured length', async () => {
+    const body = `${'Long enough for LinkedIn, too long for Bluesky. '.repeat(8)}#fits`;
+    await assert.rejects(
+      submit(stack, uniqueId('too-long'), document('linkedin:jane, bluesky', body)),
+      (err: unknown) => {
+        assert.ok(err instanceof AppError);
+        assert.equal(err.code, 'VALIDATION_FAILED');
+        assert.deepEqual(
+          err.issues?.map((i) => [i.path, i.code]),
+          [['body', 'TOO_LONG']],
+        );
+        assert.match(
+          err.issues?.[0]?.message ?? '',
+          /^The text for bluesky is 389 characters \(graphemes\) and 389 UTF-8 bytes; the limit is 300/,
+        );
+        return true;
+      },
+    );
+  });
+
   it('when Bluesky keeps failing, then LinkedIn still publishes and the item ends partially_published with the reason', async () => {
     const id = uniqueId('partial');
     const text = `Bluesky down for good ${id}`;

@@ -1,5 +1,5 @@
 import { log } from '@temporalio/activity';
-import type { Target } from '../contracts/channels';
+import { storedTargets } from '../contracts/channels';
 import type { ContentRef } from '../contracts/workflow';
 import { appendAudit } from '../platform/audit';
 import type { Db } from '../platform/db/client';
@@ -17,7 +17,7 @@ async function linkedinChannelsOf(db: Db, input: ContentRef) {
     where: { contentId_version: { contentId: input.contentId, version: input.version } },
     select: { targets: true, outlets: true },
   });
-  const stored = Array.isArray(content?.targets) ? (content.targets as unknown as Target[]) : null;
+  const stored = storedTargets(content?.targets);
   const linkedin = stored?.filter((t) => t.outlet === 'linkedin') ?? null;
   if (linkedin === null && content && !content.outlets.includes('linkedin')) return [];
   if (linkedin?.length === 0) return [];

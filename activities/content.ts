@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { FailureType, type ValidateInput, type ValidateResult } from '../contracts/workflow';
-import type { StoredTarget } from '../contracts/channels';
+import { storedTargets } from '../contracts/channels';
 import { prepareContent } from '../content';
 import type { Db } from '../platform/db/client';
 import { recordStatus } from './records';
@@ -72,6 +72,7 @@ function check(
     return { ok: false, message: `invalid content: ${first.join('; ')}` };
   }
   const { frontmatter } = prepared.item;
+  const targets = storedTargets(row.targets);
   return {
     ok: true,
     status: frontmatter.status,
@@ -79,9 +80,9 @@ function check(
     contentHash: row.contentHash,
     outlets: [...frontmatter.outlets],
     // The channels resolved at submission, without what they send (history stays small).
-    ...(Array.isArray(row.targets)
+    ...(targets
       ? {
-          targets: (row.targets as StoredTarget[]).map((t) => ({
+          targets: targets.map((t) => ({
             outlet: t.outlet,
             channelId: t.channelId,
             channelName: t.channelName,

@@ -10,7 +10,7 @@ import {
 import type { RenderedContent } from '../contracts/content';
 import type { Db, Prisma } from '../platform/db/client';
 import type { CreateOutcome, Outlet } from '../outlets/outlet';
-import type { StoredTarget } from '../contracts/channels';
+import { storedTargets } from '../contracts/channels';
 import { appendAudit } from '../platform/audit';
 import { prepareAttachments } from './media';
 import { sendWithKey, type KeyedOutlet } from './publish-keyed';
@@ -94,9 +94,7 @@ export function createPublishActivities(deps: PublishDeps) {
     ];
     // A client-key outlet sends the payload rendered for its channel at submission.
     const stored = keyed
-      ? (content?.targets as StoredTarget[] | null | undefined)?.find(
-          (t) => t.key === input.target?.key,
-        )
+      ? storedTargets(content?.targets)?.find((t) => t.key === input.target?.key)
       : undefined;
     if (
       !content ||

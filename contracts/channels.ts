@@ -41,6 +41,11 @@ export interface StoredTarget extends Target {
   contentHash?: string;
 }
 
+/** The targets `content.targets` holds; null for items from before channels (the column is null). */
+export function storedTargets(json: unknown): StoredTarget[] | null {
+  return Array.isArray(json) ? (json as StoredTarget[]) : null;
+}
+
 export function targetKey(outlet: ChannelOutlet, channelName: string): string {
   return `${outlet}:${channelName}`;
 }

@@ -20,7 +20,7 @@ import { statusQuery } from '../workflows/content/definitions';
 import type { contentWorkflow } from '../workflows/content/workflow';
 import type { Actor, PublishingDeps } from './deps';
 import { AppError, ErrorCode, notFound } from './errors';
-import type { StoredTarget } from '../contracts/channels';
+import { storedTargets } from '../contracts/channels';
 import { prepareTargets } from './targets';
 import { toAppError } from './temporal-errors';
 
@@ -187,7 +187,7 @@ export async function submitContent(
 
 /** What the Temporal UI lists as the item's outlets: its channels (`linkedin:jane`). */
 function targetKeys(targets: unknown, entries: readonly string[]): string[] {
-  return Array.isArray(targets) ? (targets as { key: string }[]).map((t) => t.key) : [...entries];
+  return storedTargets(targets)?.map((t) => t.key) ?? [...entries];
 }
 
 async function startWorkflow(
@@ -355,9 +355,9 @@ function toView(
 
 /** Without the workflow's view: each channel (or outlet, before channels) as its row stands. */
 function channelsFromRows(row: ContentRow): ContentView['channels'] {
-  const targets = Array.isArray(row.targets)
-    ? (row.targets as unknown as StoredTarget[])
-    : row.outlets.map((outlet) => ({ key: outlet, outlet, channelId: null, channelName: null }));
+  const targets =
+    storedTargets(row.targets) ??
+    row.outlets.map((outlet) => ({ key: outlet, outlet, channelId: null, channelName: null }));
   return targets.map((target) => {
     const pub = row.publications.find((p) =>
       target.channelId ? p.channelId === target.channelId : p.outlet === target.outlet,

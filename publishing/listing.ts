@@ -9,7 +9,7 @@ import {
   type PreviewSchema,
   type SourceSchema,
 } from '../contracts/api';
-import type { StoredTarget } from '../contracts/channels';
+import { storedTargets } from '../contracts/channels';
 import { OUTLET_LIMITS, type Outlet, type RenderedContent } from '../contracts/content';
 import type { Issue } from '../contracts/issues';
 import type { MediaView, PostMedia } from '../contracts/media';
@@ -125,7 +125,8 @@ export async function previewContent(
  * the payload rendered for it. Items from before channels: one per outlet.
  */
 function previewTargets(targets: unknown, rendered: Record<string, RenderedContent>) {
-  if (!Array.isArray(targets)) {
+  const stored = storedTargets(targets);
+  if (!stored) {
     return Object.entries(rendered).map(([outlet, r]) => ({
       outlet,
       channel: null,
@@ -133,7 +134,7 @@ function previewTargets(targets: unknown, rendered: Record<string, RenderedConte
       r,
     }));
   }
-  return (targets as StoredTarget[]).flatMap((t) => {
+  return stored.flatMap((t) => {
     const r = rendered[t.outlet];
     if (!r) return [];
     const payload = t.payload as { text?: unknown } | undefined;

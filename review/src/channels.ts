@@ -5,6 +5,7 @@
 import { api, readable } from './api';
 import { h, replace, uid, type Child } from './dom';
 import { refreshBanners, shell, time } from './shell';
+import { OUTLET_LABELS } from './outlets';
 import { app, every, onBackgroundError } from './state';
 import type { Channel } from './types';
 
@@ -66,7 +67,6 @@ export async function channelsPage(): Promise<void> {
 }
 
 const channelPath = (c: Channel) => `/v1/channels/${c.outlet}/${encodeURIComponent(c.name)}`;
-const OUTLET_LABELS: Record<string, string> = { linkedin: 'LinkedIn', bluesky: 'Bluesky' };
 
 type Change = (channel: Channel, change: Record<string, unknown>, done: string) => Promise<void>;
 

@@ -3,9 +3,8 @@
 // images (with their alt text) or the document (title and page count), and the character count.
 import { h } from './dom';
 import { hashtagUrl, mentionUrl, parseLittleText } from './little-text';
+import { OUTLET_LABELS } from './outlets';
 import type { Preview, PreviewMedia } from './types';
-
-const OUTLET_NAMES: Record<string, string> = { linkedin: 'LinkedIn', bluesky: 'Bluesky' };
 
 export function previewCard(outlet: Preview['outlets'][number], viewer: string): HTMLElement {
   const over = outlet.length > outlet.limit;
@@ -60,7 +59,7 @@ export function previewCard(outlet: Preview['outlets'][number], viewer: string):
         h(
           'strong',
           null,
-          outlet.channel ?? `Your ${OUTLET_NAMES[outlet.outlet] ?? outlet.outlet} account`,
+          outlet.channel ?? `Your ${OUTLET_LABELS[outlet.outlet] ?? outlet.outlet} account`,
         ),
         h('span', { class: 'muted small' }, ` · ${outlet.outlet}, seen by ${viewer}`),
       ),
@@ -71,7 +70,7 @@ export function previewCard(outlet: Preview['outlets'][number], viewer: string):
       'p',
       { class: `count${over ? ' over' : ''}`, id: `count-${outlet.channel ?? outlet.outlet}` },
       `${outlet.length.toLocaleString('en-US')} / ${outlet.limit.toLocaleString('en-US')} characters`,
-      over ? ` — too long: ${OUTLET_NAMES[outlet.outlet] ?? outlet.outlet} would refuse it` : '',
+      over ? ` — too long: ${OUTLET_LABELS[outlet.outlet] ?? outlet.outlet} would refuse it` : '',
     ),
   );
 }

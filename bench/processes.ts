@@ -97,6 +97,12 @@ export function killWithRun(child: Killable): void {
   child.once('exit', () => running.delete(child));
 }
 
+// BENCH_CPU_PROF=<dir>: every process writes a V8 CPU profile there when it exits (to find where
+// a goal's time goes; the profiler's overhead makes that run's figures meaningless).
+const CPU_PROFILE = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
+
 /** A process of the run: RSS over IPC through the probe above, output in `logFile`. */
 export class Child {
   readonly process: ChildProcess;
@@ -104,7 +110,7 @@ export class Child {
   private constructor(readonly spec: ChildSpec) {
     const out = openSync(spec.logFile, 'a');
     this.process = fork(spec.entry, spec.args ?? [], {
-      execArgv: ['--expose-gc', '--import', 'tsx', '--import', PROBE],
+      execArgv: ['--expose-gc', '--import', 'tsx', '--import', PROBE, ...CPU_PROFILE],
       env: spec.env,
       stdio: ['ignore', out, out, 'ipc'],
     });

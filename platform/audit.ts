@@ -64,6 +64,66 @@ export async function appendAuditBatch(db: AuditWriter, entries: AuditEntry[]): 
   return written;
 }
 
+/**
+ * Appends one entry. Inside a caller's transaction it is written there and then. Through the
+ * client itself (no transaction), entries appended by this process in the same tick are written
+ * together in one statement — a group commit: under concurrency the cost per entry falls instead
+ * of the commits queueing (docs/architecture.md, "Audit journal"). The promise settles when the
+ * entry's own row is written or refused.
+ */
 export async function appendAudit(db: AuditWriter, entry: AuditEntry): Promise<void> {
-  await appendAuditBatch(db, [entry]);
+  if (!isClient(db)) {
+    await appendAuditBatch(db, [entry]);
+    return;
+  }
+  let group = groups.get(db);
+  if (!group) groups.set(db, (group = new GroupCommit(db)));
+  await group.add(entry);
+}
+
+// An interactive transaction's client has no `$transaction` of its own.
+const isClient = (db: AuditWriter): boolean => '$transaction' in db;
+
+const groups = new WeakMap<AuditWriter, GroupCommit>();
+
+interface Waiting {
+  entry: AuditEntry;
+  settle: (err?: unknown) => void;
+}
+
+class GroupCommit {
+  #waiting: Waiting[] = [];
+  constructor(private readonly db: AuditWriter) {}
+
+  add(entry: AuditEntry): Promise<void> {
+    return new Promise((resolve, reject) => {
+      // The first entry of a tick schedules the write; the rest of the tick joins it. Writes of
+      // different ticks run side by side: nothing waits for an earlier group.
+      if (this.#waiting.length === 0) setImmediate(() => void this.#write());
+      this.#waiting.push({ entry, settle: (err) => (err === undefined ? resolve() : reject(err)) });
+    });
+  }
+
+  async #write(): Promise<void> {
+    const group = this.#waiting;
+    this.#waiting = [];
+    try {
+      await appendAuditBatch(
+        this.db,
+        group.map((w) => w.entry),
+      );
+      for (const w of group) w.settle();
+    } catch (err) {
+      if (group.length === 1) return group[0]!.settle(err);
+      // One refused entry must not fail the others: each is written alone and settles on its own.
+      await Promise.all(
+        group.map((w) =>
+          appendAuditBatch(this.db, [w.entry]).then(
+            () => w.settle(),
+            (e: unknown) => w.settle(e ?? new Error('audit append failed')),
+          ),
+        ),
+      );
+    }
+  }
 }

@@ -1,5 +1,6 @@
 // platform/audit.ts: appends are plain concurrent inserts — no lock, no chain on the write path —
-// idempotent by dedupe key, and usable inside a caller's own transaction (issue 12, item 1).
+// idempotent by dedupe key, usable inside a caller's own transaction (issue 12, item 1), and
+// group-committed when appended through the client.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { appendAudit, appendAuditBatch, type AuditEntry } from '../../platform/audit';
@@ -111,6 +112,39 @@ describe('appendAudit', () => {
       Array.from({ length: 10 }, () => appendAudit(db, entry(subject, { dedupeKey }))),
     );
     assert.equal(await db.audit.count({ where: { dedupeKey } }), 1);
+  });
+
+  it('when 40 entries are appended through the client in the same tick, then they are written together in one transaction and each caller learns it', async () => {
+    const subject = uniqueId('grouped');
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => appendAudit(db, entry(subject, { details: { i } }))),
+    );
+    const rows = await db.audit.findMany({ where: { subject }, orderBy: { id: 'asc' } });
+    assert.deepEqual(
+      rows.map((r) => (r.details as { i: number }).i),
+      Array.from({ length: 40 }, (_, i) => i),
+      'every entry once, in the order appended',
+    );
+    assert.equal(new Set(rows.map((r) => r.writerXid)).size, 1, 'one commit for the group');
+  });
+
+  it('when one entry of a group cannot be stored, then only its caller is refused and the others are written', async () => {
+    const subject = uniqueId('one-bad');
+    // Postgres text cannot hold U+0000: the group's statement fails on this one entry.
+    const results = await Promise.allSettled([
+      appendAudit(db, entry(subject, { details: { i: 0 } })),
+      appendAudit(db, entry(subject, { reason: 'nul \u0000 inside', details: { i: 1 } })),
+      appendAudit(db, entry(subject, { details: { i: 2 } })),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    const rows = await db.audit.findMany({ where: { subject }, orderBy: { id: 'asc' } });
+    assert.deepEqual(
+      rows.map((r) => (r.details as { i: number }).i),
+      [0, 2],
+    );
   });
 
   it('when a batch repeats a dedupe key, also one already recorded, then each event is written once and the count says so', async () => {

@@ -45,6 +45,7 @@ const HEARTBEAT_EVERY_MS = 2_000;
 // Do not start an outlet call this close to the attempt's deadline: Temporal may already have
 // handed the work to another attempt (a frozen worker waking up, RELIABILITY.md W4).
 const DEADLINE_MARGIN_MS = 25_000;
+const FRESH_CLAIM_MS = 250;
 
 export function createPublishActivities(deps: PublishDeps) {
   const resendWindowMs = deps.resendWindowMs ?? DEFAULT_RESEND_WINDOW_MS;
@@ -83,6 +84,7 @@ export function createPublishActivities(deps: PublishDeps) {
         `unknown outlet ${input.outlet}`,
         FailureType.OutletDisabled,
       );
+    let claimedAt = -Infinity;
     const postUrl = (urn: string) => (keyed ? keyed.postUrl({ id: urn }) : outlet!.postUrl(urn));
 
     const content = await db.content.findUnique({
@@ -109,11 +111,12 @@ export function createPublishActivities(deps: PublishDeps) {
     }
     const text = rendered.text;
 
-    // The first write also records `publishing` (new runs), so the step costs no round trip.
+    // The first write also records `publishing` (new runs), so the step costs no round trip. The
+    // row is created and returned by one statement; a later attempt finds it instead.
     let pub = await db.$transaction(async (tx) => {
-      const row = await tx.publication.upsert({
-        where: { idempotencyKey: key },
-        create: {
+      const [created] = await tx.publication.createManyAndReturn({
+        skipDuplicates: true,
+        data: {
           idempotencyKey: key,
           contentId: input.contentId,
           version: input.version,
@@ -124,8 +127,9 @@ export function createPublishActivities(deps: PublishDeps) {
           // Chosen once, before the first create: every attempt sends this same key.
           recordKey: keyed ? keyed.newPublicationKey() : null,
         },
-        update: {},
       });
+      const row =
+        created ?? (await tx.publication.findUniqueOrThrow({ where: { idempotencyKey: key } }));
       if (input.record && row.state !== 'confirmed') {
         await recordStatus(
           tx,
@@ -151,21 +155,16 @@ export function createPublishActivities(deps: PublishDeps) {
     }
 
     // The global kill switch lives in Postgres and is read right before the outlet call; the
-    // outlet's switch with it, at once (an activity slot is held for every round trip).
-    const [killSwitch, memberPosting] = await Promise.all([
-      db.killSwitch.findUnique({ where: { id: 1 } }),
-      db.outletFeatureFlag.findUnique({
-        where: { outlet_flag: { outlet: input.outlet, flag: 'member_posting' } },
-      }),
-    ]);
-    if (killSwitch?.engaged) {
+    // outlet's switch in the same statement (an activity slot is held for every round trip).
+    const switches = await readSwitches(db, input.outlet);
+    if (switches.killSwitch) {
       return {
         kind: 'halted',
         reason: 'kill_switch',
-        message: `global kill switch: ${killSwitch.reason ?? 'engaged'}`,
+        message: `global kill switch: ${switches.killSwitch}`,
       };
     }
-    if (memberPosting && !memberPosting.enabled) {
+    if (!switches.posting) {
       throw ApplicationFailure.nonRetryable(
         `posting to ${input.outlet} is switched off`,
         FailureType.OutletDisabled,
@@ -348,7 +347,7 @@ export function createPublishActivities(deps: PublishDeps) {
           FailureType.Superseded,
         );
       }
-      const claimed = await db.publication.updateMany({
+      const [claimed] = await db.publication.updateManyAndReturn({
         where: {
           idempotencyKey: key,
           attempt: { lt: fence },
@@ -362,13 +361,14 @@ export function createPublishActivities(deps: PublishDeps) {
           authorUrn,
         },
       });
-      if (claimed.count === 0) {
+      if (!claimed) {
         throw ApplicationFailure.nonRetryable(
           'a newer attempt owns this publication',
           FailureType.Superseded,
         );
       }
-      return db.publication.findUniqueOrThrow({ where: { idempotencyKey: key } });
+      claimedAt = Date.now();
+      return claimed;
     }
 
     /** New runs start the engagement follow-up here; a failed start retries the activity. */
@@ -466,11 +466,18 @@ export function createPublishActivities(deps: PublishDeps) {
       }
     }
 
+    /**
+     * Right before an outlet call. A newer attempt can take the row only once Temporal gave up on
+     * this one (a frozen or cut-off worker), so the row is read again only when time has passed
+     * since the claim (media uploads, a pause); right after it, the claim is the check.
+     */
     async function stillOwned(): Promise<void> {
-      const owned = await db.publication.count({
-        where: { idempotencyKey: key, attempt: fence, state: 'sending' },
-      });
-      if (owned === 0) {
+      const owned =
+        Date.now() - claimedAt < FRESH_CLAIM_MS ||
+        (await db.publication.count({
+          where: { idempotencyKey: key, attempt: fence, state: 'sending' },
+        })) > 0;
+      if (!owned) {
         throw ApplicationFailure.nonRetryable(
           'a newer attempt owns this publication',
           FailureType.Superseded,
@@ -492,6 +499,24 @@ export function createPublishActivities(deps: PublishDeps) {
       await updateOwned({ state: 'intent', sendingAt: null });
     }
   }
+}
+
+/**
+ * The global kill switch's reason when engaged, and whether the outlet's member posting is on (no
+ * flag row: on), in one round trip.
+ */
+async function readSwitches(db: Db, outlet: string) {
+  const [row] = await db.$queryRaw<
+    { engaged: boolean | null; reason: string | null; posting: boolean | null }[]
+  >`
+    SELECT k."engaged", k."reason", f."enabled" AS "posting"
+      FROM (SELECT 1) AS "one"
+      LEFT JOIN "kill_switch" k ON k."id" = 1
+      LEFT JOIN "outlet_feature_flags" f ON f."outlet" = ${outlet} AND f."flag" = 'member_posting'`;
+  return {
+    killSwitch: row?.engaged ? (row.reason ?? 'engaged') : null,
+    posting: row?.posting !== false,
+  };
 }
 
 function published(

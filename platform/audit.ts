@@ -88,8 +88,10 @@ const groups = new WeakMap<AuditWriter, GroupCommit>();
 
 interface Waiting {
   entry: AuditEntry;
-  settle: (err?: unknown) => void;
+  settle: (err?: Error) => void;
 }
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 class GroupCommit {
   #waiting: Waiting[] = [];
@@ -114,13 +116,13 @@ class GroupCommit {
       );
       for (const w of group) w.settle();
     } catch (err) {
-      if (group.length === 1) return group[0]!.settle(err);
+      if (group.length === 1) return group[0]!.settle(asError(err));
       // One refused entry must not fail the others: each is written alone and settles on its own.
       await Promise.all(
         group.map((w) =>
           appendAuditBatch(this.db, [w.entry]).then(
             () => w.settle(),
-            (e: unknown) => w.settle(e ?? new Error('audit append failed')),
+            (e: unknown) => w.settle(asError(e)),
           ),
         ),
       );

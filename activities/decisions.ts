@@ -57,18 +57,20 @@ export function createDecisionActivities({ db, decisionVerifier }: DecisionDeps)
         });
         return { ok: false, reason: problem };
       }
-      if (claim.action !== 'global_release') {
-        await db.$transaction((tx) => record(tx, input, `${dedupeKey}:decision`));
-      }
-      const warnings: string[] = [];
-      if (claim.action === 'approve') {
-        const warning = await expiryWarning(db, { ...input, scheduledAt: input.scheduledAt });
-        if (warning) warnings.push(warning);
-      }
-      const row = await db.killSwitch.findUnique({ where: { id: 1 } });
+      // The editor waits for this answer: the record, the token check and the switch read go
+      // out together. Each is idempotent, so a retry after a partial failure adds nothing.
+      const [, warning, row] = await Promise.all([
+        claim.action === 'global_release'
+          ? null
+          : db.$transaction((tx) => record(tx, input, `${dedupeKey}:decision`)),
+        claim.action === 'approve'
+          ? expiryWarning(db, { ...input, scheduledAt: input.scheduledAt })
+          : null,
+        db.killSwitch.findUnique({ where: { id: 1 } }),
+      ]);
       return {
         ok: true,
-        warnings,
+        warnings: warning ? [warning] : [],
         globalSwitch: { engaged: row?.engaged ?? false, reason: row?.reason ?? null },
       };
     },

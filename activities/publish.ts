@@ -5,16 +5,13 @@ import {
   type EngagementInput,
   type PublishInput,
   type PublishResult,
-  type PublishStatus,
 } from '../contracts/workflow';
-import type { RenderedContent } from '../contracts/content';
 import type { Db, Prisma } from '../platform/db/client';
 import type { CreateOutcome, Outlet } from '../outlets/outlet';
 import { storedTargets } from '../contracts/channels';
-import { appendAudit } from '../platform/audit';
 import { prepareAttachments } from './media';
+import { confirmPublication, openPublication, readItem } from './publication-store';
 import { sendWithKey, type KeyedOutlet } from './publish-keyed';
-import { recordStatus } from './records';
 
 /** Starts a publication's engagement follow-up once (idempotent on its derived workflow id). */
 export interface FollowUps {
@@ -87,13 +84,9 @@ export function createPublishActivities(deps: PublishDeps) {
     let claimedAt = -Infinity;
     const postUrl = (urn: string) => (keyed ? keyed.postUrl({ id: urn }) : outlet!.postUrl(urn));
 
-    const content = await db.content.findUnique({
-      where: { contentId_version: { contentId: input.contentId, version: input.version } },
-      select: { contentHash: true, rendered: true, targets: true },
-    });
-    const rendered = (content?.rendered as Record<string, RenderedContent> | undefined)?.[
-      input.outlet
-    ];
+    // The content and both switches in one read (an activity slot is held for every round trip).
+    const { content, switches } = await readItem(db, input);
+    const rendered = content?.rendered ?? undefined;
     // A client-key outlet sends the payload rendered for its channel at submission.
     const stored = keyed
       ? storedTargets(content?.targets)?.find((t) => t.key === input.target?.key)
@@ -111,32 +104,14 @@ export function createPublishActivities(deps: PublishDeps) {
     }
     const text = rendered.text;
 
-    // The first write also records `publishing` (new runs), so the step costs no round trip. The
-    // row is created and returned by one statement; a later attempt finds it instead.
-    let pub = await db.$transaction(async (tx) => {
-      const [created] = await tx.publication.createManyAndReturn({
-        skipDuplicates: true,
-        data: {
-          idempotencyKey: key,
-          contentId: input.contentId,
-          version: input.version,
-          outlet: input.outlet,
-          state: 'intent',
-          commentaryHash: stored?.contentHash ?? rendered.contentHash,
-          channelId: input.target?.channelId ?? null,
-          // Chosen once, before the first create: every attempt sends this same key.
-          recordKey: keyed ? keyed.newPublicationKey() : null,
-        },
-      });
-      const row =
-        created ?? (await tx.publication.findUniqueOrThrow({ where: { idempotencyKey: key } }));
-      if (input.record && row.state !== 'confirmed') {
-        await recordStatus(
-          tx,
-          transitionFor(input, input.record.from, 'publishing', 'publishingSeq'),
-        );
-      }
-      return row;
+    // One statement creates the row (or finds an earlier attempt's) and, in new runs, records
+    // `publishing` unless the row is already confirmed.
+    let pub = await openPublication(db, {
+      key,
+      input,
+      commentaryHash: stored?.contentHash ?? rendered.contentHash,
+      // Chosen once, before the first create: every attempt sends this same key.
+      recordKey: keyed ? keyed.newPublicationKey() : null,
     });
     if (pub.state === 'confirmed' && pub.postUrn) {
       await followUp(pub.confirmedAt ?? new Date());
@@ -154,9 +129,8 @@ export function createPublishActivities(deps: PublishDeps) {
       );
     }
 
-    // The global kill switch lives in Postgres and is read right before the outlet call; the
-    // outlet's switch in the same statement (an activity slot is held for every round trip).
-    const switches = await readSwitches(db, input.outlet);
+    // The global kill switch lives in Postgres and was read with the content, right before the
+    // outlet call; the outlet's switch with it.
     if (switches.killSwitch) {
       return {
         kind: 'halted',
@@ -361,12 +335,7 @@ export function createPublishActivities(deps: PublishDeps) {
           authorUrn,
         },
       });
-      if (!claimed) {
-        throw ApplicationFailure.nonRetryable(
-          'a newer attempt owns this publication',
-          FailureType.Superseded,
-        );
-      }
+      if (!claimed) superseded();
       claimedAt = Date.now();
       return claimed;
     }
@@ -390,29 +359,16 @@ export function createPublishActivities(deps: PublishDeps) {
       cid?: string,
     ): Promise<PublishResult> {
       const confirmedAt = new Date();
-      const data = {
-        state: 'confirmed',
-        postUrn: urn,
-        confirmedAt,
-        resolution,
-        lastError: null,
-        ...(cid === undefined ? {} : { postCid: cid }),
-      };
-      const record = input.record;
+      // The confirmation and what records it (the item's `published`, or this channel's entry
+      // when the item has several) are one statement, under the fence.
       const recordConfirmation = async () => {
-        if (record?.final) {
-          // The confirmation and the item's `published` commit together, under the fence.
-          await db.$transaction(async (tx) => {
-            await updateOwned(data, tx);
-            await recordStatus(
-              tx,
-              transitionFor(input, 'publishing', 'published', 'publishedSeq', urn),
-            );
-          });
-        } else {
-          await updateOwned(data);
-          await auditChannel('publication.confirmed', { postUrn: urn, resolution });
-        }
+        const owned = await confirmPublication(db, {
+          key,
+          fence,
+          input,
+          data: { urn, confirmedAt, resolution, cid: cid ?? null },
+        });
+        if (!owned) superseded();
       };
       // The follow-up starts beside the confirmation rather than after it: its id is derived, so
       // an attempt that loses the fence (a newer one confirms) starts nothing new.
@@ -429,41 +385,15 @@ export function createPublishActivities(deps: PublishDeps) {
     }
 
     /**
-     * One channel of several: the item's status moves only when all are done, so each channel's
-     * post gets its own audit entry (once, whatever retries). Failures: recordChannelFailure.
-     */
-    async function auditChannel(
-      action: 'publication.confirmed',
-      details: Record<string, string>,
-    ): Promise<void> {
-      await appendAudit(db, {
-        actor: 'system',
-        action,
-        subject: input.contentId,
-        workflowId: input.workflowId,
-        details: { version: input.version, channel: input.target?.key ?? input.outlet, ...details },
-        dedupeKey: `${action}:${key}`,
-      });
-    }
-
-    /**
      * Every write after the claim is fenced: a stale attempt (a newer one claimed the row, or the
      * row is already confirmed) changes nothing and its result is discarded.
      */
-    async function updateOwned(
-      data: Prisma.PublicationUpdateManyMutationInput,
-      client: Db | Prisma.TransactionClient = db,
-    ): Promise<void> {
-      const { count } = await client.publication.updateMany({
+    async function updateOwned(data: Prisma.PublicationUpdateManyMutationInput): Promise<void> {
+      const { count } = await db.publication.updateMany({
         where: { idempotencyKey: key, attempt: fence, state: { not: 'confirmed' } },
         data,
       });
-      if (count === 0) {
-        throw ApplicationFailure.nonRetryable(
-          'a newer attempt owns this publication',
-          FailureType.Superseded,
-        );
-      }
+      if (count === 0) superseded();
     }
 
     /**
@@ -477,12 +407,7 @@ export function createPublishActivities(deps: PublishDeps) {
         (await db.publication.count({
           where: { idempotencyKey: key, attempt: fence, state: 'sending' },
         })) > 0;
-      if (!owned) {
-        throw ApplicationFailure.nonRetryable(
-          'a newer attempt owns this publication',
-          FailureType.Superseded,
-        );
-      }
+      if (!owned) superseded();
       if (Date.now() > deadline - DEADLINE_MARGIN_MS) {
         await undoClaim(ambiguous);
         throw ApplicationFailure.retryable(
@@ -501,22 +426,11 @@ export function createPublishActivities(deps: PublishDeps) {
   }
 }
 
-/**
- * The global kill switch's reason when engaged, and whether the outlet's member posting is on (no
- * flag row: on), in one round trip.
- */
-async function readSwitches(db: Db, outlet: string) {
-  const [row] = await db.$queryRaw<
-    { engaged: boolean | null; reason: string | null; posting: boolean | null }[]
-  >`
-    SELECT k."engaged", k."reason", f."enabled" AS "posting"
-      FROM (SELECT 1) AS "one"
-      LEFT JOIN "kill_switch" k ON k."id" = 1
-      LEFT JOIN "outlet_feature_flags" f ON f."outlet" = ${outlet} AND f."flag" = 'member_posting'`;
-  return {
-    killSwitch: row?.engaged ? (row.reason ?? 'engaged') : null,
-    posting: row?.posting !== false,
-  };
+function superseded(): never {
+  throw ApplicationFailure.nonRetryable(
+    'a newer attempt owns this publication',
+    FailureType.Superseded,
+  );
 }
 
 function published(
@@ -531,28 +445,5 @@ function published(
     url,
     resolution,
     publishedAt: at.toISOString(),
-  };
-}
-
-function transitionFor(
-  input: PublishInput,
-  from: PublishStatus,
-  to: PublishStatus,
-  seq: 'publishingSeq' | 'publishedSeq',
-  reason: string | null = null,
-) {
-  const record = input.record as NonNullable<PublishInput['record']>;
-  return {
-    contentId: input.contentId,
-    version: input.version,
-    workflowId: input.workflowId,
-    runId: record.runId,
-    seq: record[seq],
-    from,
-    to,
-    actor: 'system',
-    reason: reason ?? `publishing to ${input.outlet}`,
-    haltReason: null,
-    lastError: null,
   };
 }

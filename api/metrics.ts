@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { FailureType, PUBLISH_STATUSES } from '../contracts/workflow';
 import { versionHealth } from '../outlets/linkedin/versions';
 import type { Db } from '../platform/db/client';
@@ -30,23 +30,43 @@ export function createApiMetrics(db: Db, linkedinVersion?: string): ApiMetrics {
     registers: [registry],
   });
 
+  // A figure Postgres cannot give now (down, slow, out of connections) keeps its last value and
+  // counts a failure: the scrape still answers, with the process's own metrics, when it matters.
+  const failures = new Counter({
+    name: 'stargue_metrics_collect_failures_total',
+    help: 'Scrapes in which a figure read from Postgres could not be read (it kept its last value)',
+    labelNames: ['metric'] as const,
+    registers: [registry],
+  });
+  const fromDatabase = <L extends string>(
+    metric: string,
+    collect: (this: Gauge<L>) => Promise<void>,
+  ) =>
+    async function (this: Gauge<L>): Promise<void> {
+      try {
+        await collect.call(this);
+      } catch {
+        failures.inc({ metric });
+      }
+    };
+
   new Gauge({
     name: 'stargue_items',
     help: 'Content items by status',
     labelNames: ['status'] as const,
     registers: [registry],
-    async collect() {
+    collect: fromDatabase('stargue_items', async function () {
       const groups = await db.content.groupBy({ by: ['status'], _count: { _all: true } });
       const counts = new Map(groups.map((g) => [g.status, g._count._all]));
       for (const status of PUBLISH_STATUSES) this.set({ status }, counts.get(status) ?? 0);
-    },
+    }),
   });
 
   new Gauge({
     name: 'stargue_items_overdue',
     help: `Approved items more than ${OVERDUE_AFTER_SECONDS} s past their scheduled time and not published`,
     registers: [registry],
-    async collect() {
+    collect: fromDatabase('stargue_items_overdue', async function () {
       const approved = await db.content.count({
         where: {
           status: { in: ['scheduled', 'publishing', 'halted'] },
@@ -55,7 +75,7 @@ export function createApiMetrics(db: Db, linkedinVersion?: string): ApiMetrics {
         },
       });
       this.set(approved);
-    },
+    }),
   });
 
   new Gauge({
@@ -63,7 +83,7 @@ export function createApiMetrics(db: Db, linkedinVersion?: string): ApiMetrics {
     help: 'Seconds from the scheduled time to the confirmed post, over the last 24 h',
     labelNames: ['quantile'] as const,
     registers: [registry],
-    async collect() {
+    collect: fromDatabase('stargue_publish_lateness_seconds', async function () {
       const rows = await db.$queryRaw<
         { p50: number | null; p99: number | null; max: number | null }[]
       >`
@@ -78,7 +98,7 @@ export function createApiMetrics(db: Db, linkedinVersion?: string): ApiMetrics {
       this.set({ quantile: '0.5' }, row?.p50 ?? 0);
       this.set({ quantile: '0.99' }, row?.p99 ?? 0);
       this.set({ quantile: '1' }, row?.max ?? 0);
-    },
+    }),
   });
 
   new Gauge({
@@ -86,7 +106,7 @@ export function createApiMetrics(db: Db, linkedinVersion?: string): ApiMetrics {
     help: 'Publications whose last outlet error has this code, over the last 7 days',
     labelNames: ['outlet', 'code'] as const,
     registers: [registry],
-    async collect() {
+    collect: fromDatabase('stargue_outlet_errors', async function () {
       const rows = await db.$queryRaw<{ outlet: string; code: string; n: bigint }[]>`
         SELECT outlet, split_part(last_error, ':', 1) AS code, count(*) AS n
         FROM publications
@@ -94,7 +114,7 @@ export function createApiMetrics(db: Db, linkedinVersion?: string): ApiMetrics {
         GROUP BY 1, 2`;
       this.reset();
       for (const r of rows) this.set({ outlet: r.outlet, code: r.code.slice(0, 64) }, Number(r.n));
-    },
+    }),
   });
 
   if (linkedinVersion) {
@@ -115,7 +135,7 @@ export function createApiMetrics(db: Db, linkedinVersion?: string): ApiMetrics {
     name: 'stargue_linkedin_version_refused',
     help: 'Publications waiting because LinkedIn answered 426 to our LinkedIn-Version; alert above 0',
     registers: [registry],
-    async collect() {
+    collect: fromDatabase('stargue_linkedin_version_refused', async function () {
       this.set(
         await db.publication.count({
           where: {
@@ -124,7 +144,7 @@ export function createApiMetrics(db: Db, linkedinVersion?: string): ApiMetrics {
           },
         }),
       );
-    },
+    }),
   });
 
   return { registry, requests };

@@ -38,12 +38,27 @@ function wellFormed<T>(value: T): T {
   return value;
 }
 
+// Typed casts: the same row also stands in a SELECT (`auditInsert`), where no column types it.
 function valuesOf(raw: AuditEntry, at: Date): Prisma.Sql {
   const e = wellFormed(raw);
   const details = e.details == null ? null : JSON.stringify(e.details);
-  return Prisma.sql`(${at}, ${e.actor}, ${e.action}, ${e.subject}, ${e.workflowId ?? null},
-    ${e.runId ?? null}, ${e.fromStatus ?? null}, ${e.toStatus ?? null}, ${e.reason ?? null},
-    ${details}::jsonb, ${e.dedupeKey ?? null})`;
+  return Prisma.sql`(${at}::timestamptz, ${e.actor}::text, ${e.action}::text, ${e.subject}::text,
+    ${e.workflowId ?? null}::text, ${e.runId ?? null}::text, ${e.fromStatus ?? null}::text,
+    ${e.toStatus ?? null}::text, ${e.reason ?? null}::text, ${details}::jsonb,
+    ${e.dedupeKey ?? null}::text)`;
+}
+
+const COLUMNS = Prisma.sql`"at", "actor", "action", "subject", "workflow_id", "run_id",
+  "from_status", "to_status", "reason", "details", "dedupe_key"`;
+
+/**
+ * An `INSERT` of one entry, written only if `when` (a boolean SQL expression) holds, for a caller
+ * that makes the entry part of one statement with the work it records (a data-modifying CTE).
+ */
+export function auditInsert(entry: AuditEntry, when: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "audit" (${COLUMNS})
+    SELECT * FROM (VALUES ${valuesOf(entry, new Date())}) AS "entry" WHERE ${when}
+    ON CONFLICT ("dedupe_key") DO NOTHING`;
 }
 
 /**
@@ -56,9 +71,7 @@ export async function appendAuditBatch(db: AuditWriter, entries: AuditEntry[]): 
   for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
     const rows = entries.slice(i, i + ROWS_PER_STATEMENT).map((e) => valuesOf(e, at));
     written += await db.$executeRaw`
-      INSERT INTO "audit" ("at", "actor", "action", "subject", "workflow_id", "run_id",
-                           "from_status", "to_status", "reason", "details", "dedupe_key")
-      VALUES ${Prisma.join(rows)}
+      INSERT INTO "audit" (${COLUMNS}) VALUES ${Prisma.join(rows)}
       ON CONFLICT ("dedupe_key") DO NOTHING`;
   }
   return written;
@@ -117,15 +130,14 @@ class GroupCommit {
       for (const w of group) w.settle();
     } catch (err) {
       if (group.length === 1) return group[0]!.settle(asError(err));
-      // One refused entry must not fail the others: each is written alone and settles on its own.
-      await Promise.all(
-        group.map((w) =>
-          appendAuditBatch(this.db, [w.entry]).then(
-            () => w.settle(),
-            (e: unknown) => w.settle(asError(e)),
-          ),
-        ),
-      );
+      // One refused entry must not fail the others: each is written alone, in order, and
+      // settles on its own.
+      for (const w of group) {
+        await appendAuditBatch(this.db, [w.entry]).then(
+          () => w.settle(),
+          (e: unknown) => w.settle(asError(e)),
+        );
+      }
     }
   }
 }

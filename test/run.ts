@@ -102,6 +102,14 @@ async function main(): Promise<number> {
     console.log(`  workflow bundle: ${await writeWorkflowBundle(path.join(root, 'dist'))}`);
     // The worker and API under test log in as the runtime role (docs/operations.md, roles).
     await prepareRuntimeLogin(postgres.admin);
+    // Suites copy this migrated database; nothing else ever connects to the copy, so `CREATE
+    // DATABASE … TEMPLATE` never meets a suite's open connection (it refuses while one exists).
+    const templateUrl = await createScratchDatabase(
+      'stargue_template',
+      postgres.admin,
+      databaseUrl,
+    );
+    cleanup.push(() => dropDatabase(templateUrl, postgres.admin));
     console.log(
       `Temporal ${temporal.address}, database ${new URL(databaseUrl).pathname.slice(1)} ready`,
     );
@@ -123,7 +131,7 @@ async function main(): Promise<number> {
             NODE_ENV: 'test',
             DATABASE_URL: databaseUrl,
             // Suites that change global state (the kill switch) copy this migrated database.
-            TEST_TEMPLATE_DATABASE_URL: databaseUrl,
+            TEST_TEMPLATE_DATABASE_URL: templateUrl,
             TEST_ADMIN_DATABASE_URL: postgres.admin,
             TEST_RUNTIME_DATABASE_URL: urlAs(databaseUrl, TEST_RUNTIME_LOGIN),
             TEMPORAL_ADDRESS: temporal.address,

@@ -3,7 +3,7 @@ import { PrismaClient } from '../../generated/prisma/client';
 
 export type Db = PrismaClient;
 export { Prisma } from '../../generated/prisma/client';
-export type { AuditSeal, Channel, LinkedinToken } from '../../generated/prisma/client';
+export type { AuditSeal, Channel, LinkedinToken, Publication } from '../../generated/prisma/client';
 
 export interface DbOptions {
   /** Pool size; the API and the worker each keep one pool. */

@@ -2,9 +2,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildMetricsServer, createApiMetrics } from '../../api/metrics';
+import { createDb } from '../../platform/db/client';
+import { createLogger } from '../../platform/logger';
 import { bearer, buildTestApp, createKeys, type Keys } from '../helpers/api';
 import { hashOf, post } from '../helpers/content';
-import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
+import {
+  eventually,
+  startStack,
+  TEST_LINKEDIN_VERSION,
+  uniqueId,
+  type Stack,
+} from '../helpers/stack';
 
 describe('Prometheus /metrics on its own listener', () => {
   let stack: Stack;
@@ -104,5 +112,35 @@ describe('Prometheus /metrics on its own listener', () => {
       /stargue_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/content\/:id"/,
     );
     assert.match(text, /# TYPE stargue_outlet_errors gauge/);
+  });
+});
+
+describe('/metrics when Postgres cannot answer', () => {
+  it('when the database is unreachable, then the scrape still answers with the process metrics and counts each figure it could not read', async () => {
+    // A real client pointed at a port nothing listens on: every read fails fast.
+    const unreachable = createDb('postgresql://stargue:unused@127.0.0.1:1/none', {
+      connectionTimeoutMillis: 500,
+    });
+    const metrics = createApiMetrics(unreachable, TEST_LINKEDIN_VERSION);
+    const server = await buildMetricsServer(
+      metrics,
+      createLogger({ level: 'silent', name: 'test' }),
+    );
+    try {
+      const first = await server.inject({ method: 'GET', url: '/metrics' });
+      assert.equal(first.statusCode, 200);
+      assert.match(first.body, /^stargue_api_process_cpu_user_seconds_total \d/m);
+      assert.match(first.body, /^stargue_linkedin_version_days_left\{version="\d{6}"\} \d+$/m);
+      const second = await server.inject({ method: 'GET', url: '/metrics' });
+      for (const name of ['stargue_items', 'stargue_items_overdue', 'stargue_outlet_errors']) {
+        assert.match(
+          second.body,
+          new RegExp(`^stargue_metrics_collect_failures_total\\{metric="${name}"\\} [1-9]`, 'm'),
+        );
+      }
+    } finally {
+      await server.close();
+      await unreachable.$disconnect();
+    }
   });
 });

@@ -42,6 +42,15 @@ const WORKFLOW_CONTRACTS = [
   'contracts/search-attributes.ts',
 ];
 
+const MODULE_STATE = 'no module-level state in workflow code: the worker shares these modules';
+const MODULE_STATE_RULES = ['Program', 'Program > ExportNamedDeclaration'].flatMap((at) => [
+  { selector: `${at} > VariableDeclaration[kind!='const']`, message: MODULE_STATE },
+  {
+    selector: `${at} > VariableDeclaration > VariableDeclarator > NewExpression`,
+    message: MODULE_STATE,
+  },
+]);
+
 /** Domain folders at the top of the tree, as workflow files (one or two levels down) name them. */
 const domain = (folder) => [
   `../${folder}`,
@@ -140,7 +149,12 @@ export default tseslint.config(
     // would be evaluated in every cached workflow), and activities only as types (TEMPORAL.md,
     // STYLE.md habit 1). The contracts the workflow bundle imports obey the same rules.
     files: ['workflows/**/*.ts', ...WORKFLOW_CONTRACTS],
-    rules: { 'no-restricted-imports': ['error', workflowImportRules({ zod: false })] },
+    rules: {
+      'no-restricted-imports': ['error', workflowImportRules({ zod: false })],
+      // The worker preloads these modules once and shares them with every cached workflow
+      // (worker/create-worker.ts): state kept at module level would leak between workflows.
+      'no-restricted-syntax': ['error', ...MODULE_STATE_RULES],
+    },
   },
   {
     // The other contracts hold the API's zod schemas: no I/O, but zod is their point.

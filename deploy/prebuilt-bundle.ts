@@ -14,10 +14,11 @@ export const MANIFEST_FILE = 'workflow-bundle.json';
 
 /**
  * What the bundle is built from: workflow code may import only @temporalio/*, zod and the
- * contracts (eslint.config.js), so workflows/, contracts/ and the lockfile pin it down.
+ * contracts (eslint.config.js), so workflows/, contracts/ and the lockfile pin it down, with the
+ * bundler options in worker/create-worker.ts (which modules are preloaded).
  */
 const SOURCE_DIRS = ['workflows', 'contracts'];
-const SOURCE_FILES = ['package-lock.json'];
+const SOURCE_FILES = ['package-lock.json', 'worker/create-worker.ts'];
 
 export interface BundleManifest {
   fingerprint: string;

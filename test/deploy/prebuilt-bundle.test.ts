@@ -92,14 +92,26 @@ describe('loadPrebuiltBundle', () => {
     assert.ok(bundle && 'code' in bundle);
     assert.match(bundle.code, /contentWorkflow/);
 
-    // The same bundle against a copy whose workflow changed: skipped.
-    const copy = path.join(scratch, 'copy');
-    for (const dir of ['workflows', 'contracts']) {
-      cpSync(path.join(root, dir), path.join(copy, dir), { recursive: true });
-    }
-    cpSync(path.join(root, 'package-lock.json'), path.join(copy, 'package-lock.json'));
-    assert.ok(loadPrebuiltBundle({ root: copy, dir: out }));
-    writeFileSync(path.join(copy, 'workflows/index.ts'), '// changed\n', { flag: 'a' });
-    assert.equal(loadPrebuiltBundle({ root: copy, dir: out }), undefined);
+    // The same bundle against a copy of what it is built from: trusted until the workflow code,
+    // or the bundler options beside the worker (which modules are preloaded), change.
+    const copyOf = (name: string): string => {
+      const copy = path.join(scratch, name);
+      for (const dir of ['workflows', 'contracts']) {
+        cpSync(path.join(root, dir), path.join(copy, dir), { recursive: true });
+      }
+      for (const file of ['package-lock.json', 'worker/create-worker.ts']) {
+        cpSync(path.join(root, file), path.join(copy, file));
+      }
+      assert.ok(loadPrebuiltBundle({ root: copy, dir: out }));
+      return copy;
+    };
+    const workflowChanged = copyOf('workflow-changed');
+    writeFileSync(path.join(workflowChanged, 'workflows/index.ts'), '// changed\n', { flag: 'a' });
+    assert.equal(loadPrebuiltBundle({ root: workflowChanged, dir: out }), undefined);
+    const optionsChanged = copyOf('options-changed');
+    writeFileSync(path.join(optionsChanged, 'worker/create-worker.ts'), '// changed\n', {
+      flag: 'a',
+    });
+    assert.equal(loadPrebuiltBundle({ root: optionsChanged, dir: out }), undefined);
   });
 });

@@ -9,7 +9,8 @@ export function createDatabaseActivities({ db }: { db: Db }) {
   return {
     /** A status change or event only the workflow knows of (a halt, a release, a cancel). */
     async recordTransition(t: TransitionInput): Promise<void> {
-      await db.$transaction((tx) => recordStatus(tx, t));
+      // One statement: the status and its audit entry commit together without a transaction.
+      await recordStatus(db, t);
     },
 
     /**

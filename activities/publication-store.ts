@@ -96,23 +96,13 @@ export async function openPublication(
       RETURNING ${ROW}),
     "row" AS (SELECT * FROM "created" UNION ALL SELECT * FROM "found") ${records}
     SELECT * FROM "row"`;
+  if (row) return row;
   // Created by a concurrent attempt after this statement's snapshot: it recorded `publishing`.
-  return (
-    row ??
-    db.publication.findUniqueOrThrow({ where: { idempotencyKey: p.key }, select: ROW_FIELDS })
-  );
+  const [existing] = await db.$queryRaw<PublicationRow[]>`
+    SELECT ${ROW} FROM "publications" WHERE "idempotency_key" = ${p.key}`;
+  if (!existing) throw new Error(`publication ${p.key} is neither created nor found`);
+  return existing;
 }
-
-const ROW_FIELDS = {
-  id: true,
-  state: true,
-  postUrn: true,
-  confirmedAt: true,
-  sendingAt: true,
-  createdAt: true,
-  lastError: true,
-  recordKey: true,
-} as const;
 
 /**
  * Confirms the publication if this attempt still owns it (the fence) and, in the same statement,

@@ -1,5 +1,5 @@
 import type { RenderedContent } from '../contracts/content';
-import type { PublishInput, PublishStatus } from '../contracts/workflow';
+import type { FollowUpMark, PublishInput, PublishStatus } from '../contracts/workflow';
 import { auditInsert, type AuditEntry } from '../platform/audit';
 import { Prisma, type Db, type Publication } from '../platform/db/client';
 import { transitionSteps } from './records';
@@ -107,7 +107,8 @@ export async function openPublication(
 /**
  * Confirms the publication if this attempt still owns it (the fence) and, in the same statement,
  * records it: the item's `published` when this was its last channel (new runs), else this
- * channel's own entry. Returns whether the row was this attempt's.
+ * channel's own entry; the engagement follow-up to start rides on the row. Returns whether the
+ * row was this attempt's.
  */
 export async function confirmPublication(
   db: Db,
@@ -116,6 +117,7 @@ export async function confirmPublication(
     fence: number;
     input: PublishInput;
     data: { urn: string; confirmedAt: Date; resolution: string; cid: string | null };
+    followUp: FollowUpMark | null;
   },
 ): Promise<boolean> {
   const { data, input } = p;
@@ -134,12 +136,24 @@ export async function confirmPublication(
          SET "state" = 'confirmed', "post_urn" = ${data.urn},
              "confirmed_at" = ${data.confirmedAt}::timestamptz, "resolution" = ${data.resolution},
              "last_error" = NULL, "post_cid" = COALESCE(${data.cid}::text, "post_cid"),
-             "updated_at" = now()
+             "follow_up" = ${followUpJson(p.followUp)}::jsonb, "updated_at" = now()
        WHERE "idempotency_key" = ${p.key} AND "attempt" = ${p.fence} AND "state" <> 'confirmed'
       RETURNING 1),
     ${records}
     SELECT count(*)::int AS "owned" FROM "owned"`;
   return (row?.owned ?? 0) > 0;
+}
+
+/** Marks a confirmed publication's follow-up again unless one is pending; true when marked. */
+export async function markFollowUp(db: Db, key: string, followUp: FollowUpMark): Promise<boolean> {
+  const marked = await db.$executeRaw`
+    UPDATE "publications" SET "follow_up" = ${followUpJson(followUp)}::jsonb
+     WHERE "idempotency_key" = ${key} AND "state" = 'confirmed' AND "follow_up" IS NULL`;
+  return marked > 0;
+}
+
+function followUpJson(followUp: FollowUpMark | null): string | null {
+  return followUp ? JSON.stringify(followUp) : null;
 }
 
 /**

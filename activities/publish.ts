@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { publicationKey } from '../contracts/ids';
 import {
   FailureType,
-  type EngagementInput,
+  type FollowUpMark,
   type PublishInput,
   type PublishResult,
 } from '../contracts/workflow';
@@ -10,12 +10,16 @@ import type { Db, Prisma } from '../platform/db/client';
 import type { CreateOutcome, Outlet } from '../outlets/outlet';
 import { storedTargets } from '../contracts/channels';
 import { prepareAttachments } from './media';
-import { confirmPublication, openPublication, readItem } from './publication-store';
+import { confirmPublication, markFollowUp, openPublication, readItem } from './publication-store';
 import { sendWithKey, type KeyedOutlet } from './publish-keyed';
 
-/** Starts a publication's engagement follow-up once (idempotent on its derived workflow id). */
+/**
+ * The worker's follow-up starter: a confirmed publication carries its engagement follow-up
+ * (written with the confirmation), and `pending` tells the starter one is there and that a post
+ * has just gone out (worker/follow-ups.ts starts them once posts stop going out).
+ */
 export interface FollowUps {
-  start(input: EngagementInput): Promise<void>;
+  pending(): void;
 }
 
 export interface PublishDeps {
@@ -30,7 +34,7 @@ export interface PublishDeps {
   resendWindowMs?: number;
   /** Test hook for fault drills: runs after `sending` commits, before the request leaves. */
   beforeSend?: (key: string) => Promise<void> | void;
-  /** Where new runs start the engagement follow-up (the worker's Temporal client). */
+  /** Told when a confirmation left an engagement follow-up to start. */
   followUps?: FollowUps;
   /** After uploading media whose status the token may not read, wait this long (default 20 s). */
   mediaGraceMs?: number;
@@ -114,7 +118,10 @@ export function createPublishActivities(deps: PublishDeps) {
       recordKey: keyed ? keyed.newPublicationKey() : null,
     });
     if (pub.state === 'confirmed' && pub.postUrn) {
-      await followUp(pub.confirmedAt ?? new Date());
+      // The confirmation marked the follow-up; marked again in case a release before the mark
+      // confirmed it and failed to start one (a repeated start is a no-op).
+      const followUp = followUpFor(pub.confirmedAt ?? new Date());
+      if (followUp && (await markFollowUp(db, key, followUp))) deps.followUps?.pending();
       return published(
         postUrl(pub.postUrn),
         pub.postUrn,
@@ -340,17 +347,20 @@ export function createPublishActivities(deps: PublishDeps) {
       return claimed;
     }
 
-    /** New runs start the engagement follow-up here; a failed start retries the activity. */
-    async function followUp(publishedAt: Date): Promise<void> {
-      if (!input.record || !deps.followUps) return;
-      await deps.followUps.start({
-        contentId: input.contentId,
-        version: input.version,
-        workflowId: input.workflowId,
-        outlet: input.outlet,
-        ...(input.target ? { target: input.target.key } : {}),
-        publishedAt: publishedAt.toISOString(),
-      });
+    /** New runs follow each publication's engagement; older ones start a child themselves. */
+    function followUpFor(publishedAt: Date): FollowUpMark | null {
+      if (!input.target) return null;
+      return {
+        taskQueue: Context.current().info.taskQueue,
+        input: {
+          contentId: input.contentId,
+          version: input.version,
+          workflowId: input.workflowId,
+          outlet: input.outlet,
+          target: input.target.key,
+          publishedAt: publishedAt.toISOString(),
+        },
+      };
     }
 
     async function confirm(
@@ -359,20 +369,18 @@ export function createPublishActivities(deps: PublishDeps) {
       cid?: string,
     ): Promise<PublishResult> {
       const confirmedAt = new Date();
-      // The confirmation and what records it (the item's `published`, or this channel's entry
-      // when the item has several) are one statement, under the fence.
-      const recordConfirmation = async () => {
-        const owned = await confirmPublication(db, {
-          key,
-          fence,
-          input,
-          data: { urn, confirmedAt, resolution, cid: cid ?? null },
-        });
-        if (!owned) superseded();
-      };
-      // The follow-up starts beside the confirmation rather than after it: its id is derived, so
-      // an attempt that loses the fence (a newer one confirms) starts nothing new.
-      await Promise.all([recordConfirmation(), followUp(confirmedAt)]);
+      const followUp = followUpFor(confirmedAt);
+      // The confirmation, what records it (the item's `published`, or this channel's entry when
+      // the item has several) and the follow-up still to start are one statement, under the fence.
+      const owned = await confirmPublication(db, {
+        key,
+        fence,
+        input,
+        data: { urn, confirmedAt, resolution, cid: cid ?? null },
+        followUp,
+      });
+      if (!owned) superseded();
+      if (followUp) deps.followUps?.pending();
       return published(postUrl(urn), urn, resolution, confirmedAt);
     }
 

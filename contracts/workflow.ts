@@ -314,4 +314,11 @@ export interface EngagementInput extends ContentRef {
   checkpoints?: EngagementCheckpoint[];
 }
 
+/** A follow-up still to start, as a confirmed publication row carries it (`follow_up`). */
+export interface FollowUpMark {
+  /** The task queue of the worker that confirmed the post: its follow-up runs there too. */
+  taskQueue: string;
+  input: EngagementInput;
+}
+
 export type EngagementResult = 'collected' | 'refused' | 'unavailable';

@@ -31,7 +31,7 @@ import { createLogger } from '../platform/logger';
 import { registerSearchAttributes } from '../platform/temporal';
 import { startLinkedInStandIn } from '../test/standin/linkedin';
 import { createWorker } from '../worker/create-worker';
-import { engagementFollowUps } from '../worker/follow-ups';
+import { startFollowUps } from '../worker/follow-ups';
 import { keyedOutletsFor, outletsFor } from '../worker/outlets';
 import { submitDemoContent } from './dev-demo';
 
@@ -178,6 +178,11 @@ async function main(): Promise<void> {
   await registerSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
   const temporal = new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE });
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const followUps = startFollowUps({
+    db,
+    client: temporal,
+    log,
+  });
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -187,13 +192,14 @@ async function main(): Promise<void> {
       outlets: outletsFor({ db, vault, log, linkedin, linkedinVersion: config.LINKEDIN_VERSION }),
       keyedOutlets: keyedOutletsFor({ db, vault, log }),
       decisionVerifier: decisions.verifier,
-      followUps: engagementFollowUps(temporal, config.TEMPORAL_TASK_QUEUE),
+      followUps,
     },
   });
   const workerRun = worker.run();
   stops.push(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
+    await followUps.stop();
     await nativeConnection.close();
   });
   const signer = sealSignerFrom(config);

@@ -13,7 +13,7 @@ import { checkLinkedInVersion, linkedinClientFrom } from '../platform/linkedin';
 import type { Logger } from '../platform/logger';
 import { connectClient, connectWorker, registerSearchAttributes } from '../platform/temporal';
 import { createWorker } from './create-worker';
-import { engagementFollowUps } from './follow-ups';
+import { startFollowUps } from './follow-ups';
 import { keyedOutletsFor, outletsFor } from './outlets';
 import { waitForDatabase } from '../platform/db/ready';
 
@@ -59,6 +59,11 @@ export async function runWorker(
   if (added.length > 0) log.info({ added }, 'registered search attributes');
   const temporal = new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE });
 
+  const followUps = startFollowUps({
+    db,
+    client: temporal,
+    log,
+  });
   const connection = await connectWorker(config);
   const outlets = outletsFor({
     db,
@@ -77,7 +82,7 @@ export async function runWorker(
       outlets,
       keyedOutlets: keyedOutletsFor({ db, vault, log }),
       decisionVerifier,
-      followUps: engagementFollowUps(temporal, config.TEMPORAL_TASK_QUEUE),
+      followUps,
       mediaGraceMs: config.LINKEDIN_MEDIA_GRACE_SECONDS * 1000,
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
@@ -91,6 +96,7 @@ export async function runWorker(
     'worker running',
   );
   await worker.run();
+  await followUps.stop();
   await sealer?.stop();
   await connection.close();
   await admin.close();

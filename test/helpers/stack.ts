@@ -19,7 +19,7 @@ import { generateSigningKey, type Signer } from '../../platform/crypto/signing';
 import { createDb, type Db } from '../../platform/db/client';
 import { createLogger, type Logger } from '../../platform/logger';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
-import { engagementFollowUps } from '../../worker/follow-ups';
+import { startFollowUps } from '../../worker/follow-ups';
 import { keyedOutletsFor, outletsFor } from '../../worker/outlets';
 import { adminUrl, createScratchDatabase, dropDatabase, runtimeUrlFor } from './database';
 import { startLinkedInStandIn, type StandIn, type StandInOptions } from '../standin/linkedin';
@@ -181,6 +181,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         linkedin,
         linkedinVersion: config.LINKEDIN_VERSION,
       });
+      // Every worker starts the follow-ups its confirmations mark, as production's do.
+      const followUps = startFollowUps({ db: appDb, client: temporal, log });
       const worker = await createWorker({
         connection: nativeConnection,
         namespace: config.TEMPORAL_NAMESPACE,
@@ -191,7 +193,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           outlets,
           keyedOutlets: keyedOutletsFor({ db: appDb, vault, log }),
           decisionVerifier: decisionVerifierFrom(config),
-          followUps: engagementFollowUps(temporal, taskQueue),
+          followUps,
           ...overrides,
         },
       });
@@ -204,6 +206,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           stopped ??= (async () => {
             if (worker.getState() === 'RUNNING') worker.shutdown();
             await running;
+            await followUps.stop();
             await nativeConnection.close();
           })();
           return stopped;

@@ -94,9 +94,18 @@ describe('prisma/schema.prisma against the migrated database', () => {
       await prisma.approval.update({ where: { id: approval.id }, data: { note: 'fine' } });
       const confirmed = await prisma.publication.update({
         where: { id: publication.id },
-        data: { state: 'confirmed', postUrn: 'urn:li:share:1', attempt: { increment: 1 } },
+        data: {
+          state: 'confirmed',
+          postUrn: 'urn:li:share:1',
+          attempt: { increment: 1 },
+          followUp: { outlet: 'linkedin', publishedAt: '2026-12-05T00:00:00.000Z' },
+        },
       });
       assert.equal(confirmed.attempt, 1);
+      assert.deepEqual(confirmed.followUp, {
+        outlet: 'linkedin',
+        publishedAt: '2026-12-05T00:00:00.000Z',
+      });
       await prisma.metric.update({ where: { id: metric.id }, data: { reactions: 2 } });
 
       await prisma.metric.delete({ where: { id: metric.id } });

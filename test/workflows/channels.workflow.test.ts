@@ -9,7 +9,7 @@ import { connectBlueskyChannel } from '../../channels/bluesky';
 import { connectLinkedInChannel } from '../../channels/linkedin';
 import { disableChannel, enableChannel } from '../../channels/manage';
 import { BLUESKY_POST_COLLECTION } from '../../contracts/bluesky';
-import { contentWorkflowId } from '../../contracts/ids';
+import { contentWorkflowId, engagementWorkflowId } from '../../contracts/ids';
 import type { ContentState } from '../../contracts/workflow';
 import { inspectMedia } from '../../media/inspect';
 import { putMedia } from '../../media/store';
@@ -139,6 +139,19 @@ describe('publishing one item to several channels on two networks', () => {
       done.channels.map((c) => c.key).sort(),
       'each channel audited once',
     );
+    // Each channel's post gets its own engagement follow-up.
+    for (const channel of done.channels) {
+      const followUp = await eventually(
+        () =>
+          stack.temporal.workflow
+            .getHandle(engagementWorkflowId(contentWorkflowId(id, 1), channel.key))
+            .describe()
+            .catch(() => undefined),
+        60_000,
+        `the follow-up of ${channel.key}`,
+      );
+      assert.equal(followUp.type, 'engagementWorkflow');
+    }
 
     // LinkedIn: the escaped little text, once as the page and once as Jane.
     const linkedinText = (row.rendered as { linkedin: { text: string } }).linkedin.text;

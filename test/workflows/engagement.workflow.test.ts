@@ -49,7 +49,7 @@ describe('engagement follow-up', () => {
     });
     after(() => stack.close());
 
-    it('when an item is published, then a follow-up child is started for its post', async () => {
+    it('when an item is published, then a follow-up is started for its post', async () => {
       const item = await publishOne(stack);
       const child = stack.temporal.workflow.getHandle(
         `${item.workflowId}:engagement:${item.target}`,

@@ -105,6 +105,30 @@ export async function openPublication(
 }
 
 /**
+ * Claims the row for an attempt: only a newer attempt than the row's owner may, and only before
+ * it is confirmed or failed. Null when this attempt was superseded.
+ */
+export async function claimPublication(
+  db: Db,
+  p: {
+    key: string;
+    fence: number;
+    sendingAt: Date | null;
+    accountId: string;
+    authorUrn: string | null;
+  },
+): Promise<PublicationRow | null> {
+  const [row] = await db.$queryRaw<PublicationRow[]>`
+    UPDATE "publications"
+       SET "state" = 'sending', "attempt" = ${p.fence}, "sending_at" = ${p.sendingAt}::timestamptz,
+           "account_id" = ${p.accountId}, "author_urn" = ${p.authorUrn}::text, "updated_at" = now()
+     WHERE "idempotency_key" = ${p.key} AND "attempt" < ${p.fence}
+       AND "state" IN ('intent', 'sending', 'unresolved')
+    RETURNING ${ROW}`;
+  return row ?? null;
+}
+
+/**
  * Confirms the publication if this attempt still owns it (the fence) and, in the same statement,
  * records it: the item's `published` when this was its last channel (new runs), else this
  * channel's own entry; the engagement follow-up to start rides on the row. Returns whether the

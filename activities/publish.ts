@@ -10,7 +10,13 @@ import type { Db, Prisma } from '../platform/db/client';
 import type { CreateOutcome, Outlet } from '../outlets/outlet';
 import { storedTargets } from '../contracts/channels';
 import { prepareAttachments } from './media';
-import { confirmPublication, markFollowUp, openPublication, readItem } from './publication-store';
+import {
+  claimPublication,
+  confirmPublication,
+  markFollowUp,
+  openPublication,
+  readItem,
+} from './publication-store';
 import { sendWithKey, type KeyedOutlet } from './publish-keyed';
 
 /**
@@ -328,19 +334,12 @@ export function createPublishActivities(deps: PublishDeps) {
           FailureType.Superseded,
         );
       }
-      const [claimed] = await db.publication.updateManyAndReturn({
-        where: {
-          idempotencyKey: key,
-          attempt: { lt: fence },
-          state: { in: ['intent', 'sending', 'unresolved'] },
-        },
-        data: {
-          state: 'sending',
-          attempt: fence,
-          sendingAt: ambiguous ? pub.sendingAt : new Date(),
-          accountId,
-          authorUrn,
-        },
+      const claimed = await claimPublication(db, {
+        key,
+        fence,
+        sendingAt: ambiguous ? pub.sendingAt : new Date(),
+        accountId,
+        authorUrn,
       });
       if (!claimed) superseded();
       claimedAt = Date.now();

@@ -83,14 +83,20 @@ export function startFollowUps(deps: {
           SELECT "id", "follow_up" AS "followUp" FROM "publications"
            WHERE "follow_up" IS NOT NULL ORDER BY "id" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
         const started: bigint[] = [];
+        const refused: unknown[] = [];
         for (let i = 0; i < rows.length; i += CONCURRENCY) {
           const slice = rows.slice(i, i + CONCURRENCY);
           const results = await Promise.allSettled(slice.map((r) => start(r.followUp)));
           results.forEach((result, j) => {
             if (result.status === 'fulfilled') started.push(slice[j]!.id);
-            else
-              log.warn({ err: result.reason }, 'engagement follow-up not started; retried later');
+            else refused.push(result.reason);
           });
+        }
+        if (refused.length > 0) {
+          log.warn(
+            { failed: refused.length, err: refused[0] },
+            'engagement follow-ups not started; retried later',
+          );
         }
         if (started.length > 0) {
           await tx.$executeRaw`

@@ -1,5 +1,5 @@
 import { clearReauth } from '../../channels/manage';
-import type { Channel, Db } from '../../platform/db/client';
+import { Prisma, type Channel, type Db } from '../../platform/db/client';
 import type { Vault } from '../../platform/crypto/vault';
 import type { LinkedInTokens } from './oauth';
 import { personUrn } from './urns';
@@ -115,15 +115,79 @@ export async function channelAccount(
   db: Db,
   channelId?: string | null,
 ): Promise<ChannelAccount | null> {
-  const channel = await db.channel.findFirst({
-    where: channelId
-      ? { id: channelId, outlet: 'linkedin' }
-      : { outlet: 'linkedin', isDefault: true },
-    include: { linkedinToken: true },
-  });
-  if (!channel?.linkedinToken) return null;
-  const { linkedinToken: token, ...rest } = channel;
-  return { channel: rest, token };
+  // One statement: every publish reads this (Prisma loads an include with a second query).
+  const [row] = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT ${columns('c', CHANNEL_COLUMNS)}, ${columns('t', TOKEN_COLUMNS)}
+      FROM "channels" c JOIN "linkedin_tokens" t ON t."id" = c."linkedin_token_id"
+     WHERE c."outlet" = 'linkedin'
+       AND ${channelId ? Prisma.sql`c."id" = ${channelId}::uuid` : Prisma.sql`c."is_default"`}
+     LIMIT 1`;
+  if (!row) return null;
+  return {
+    channel: fields<Channel>(row, 'c', CHANNEL_COLUMNS),
+    token: fields<TokenRow>(row, 't', TOKEN_COLUMNS),
+  };
+}
+
+// Every field of each model with its column: a field added to the schema and not here fails to
+// compile, so the rows read here are whole.
+const CHANNEL_COLUMNS = {
+  id: 'id',
+  outlet: 'outlet',
+  name: 'name',
+  displayName: 'display_name',
+  isDefault: 'is_default',
+  disabledAt: 'disabled_at',
+  status: 'status',
+  reauthReason: 'reauth_reason',
+  rateLimitedUntil: 'rate_limited_until',
+  linkedinTokenId: 'linkedin_token_id',
+  authorUrn: 'author_urn',
+  did: 'did',
+  handle: 'handle',
+  service: 'service',
+  identifier: 'identifier',
+  passwordKeyId: 'password_key_id',
+  passwordNonce: 'password_nonce',
+  passwordCiphertext: 'password_ciphertext',
+  sessionKeyId: 'session_key_id',
+  sessionNonce: 'session_nonce',
+  sessionCiphertext: 'session_ciphertext',
+  createdBy: 'created_by',
+  createdAt: 'created_at',
+  updatedBy: 'updated_by',
+  updatedAt: 'updated_at',
+} as const satisfies Record<keyof Channel, string>;
+
+const TOKEN_COLUMNS = {
+  id: 'id',
+  memberUrn: 'member_urn',
+  organizationUrn: 'organization_urn',
+  displayName: 'display_name',
+  scopes: 'scopes',
+  keyId: 'key_id',
+  accessCiphertext: 'access_ciphertext',
+  accessNonce: 'access_nonce',
+  refreshCiphertext: 'refresh_ciphertext',
+  refreshNonce: 'refresh_nonce',
+  accessExpiresAt: 'access_expires_at',
+  refreshExpiresAt: 'refresh_expires_at',
+  status: 'status',
+  connectedBy: 'connected_by',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+} as const satisfies Record<keyof TokenRow, string>;
+
+function columns(table: string, map: Record<string, string>): Prisma.Sql {
+  return Prisma.raw(
+    Object.entries(map)
+      .map(([field, column]) => `${table}."${column}" AS "${table}.${field}"`)
+      .join(', '),
+  );
+}
+
+function fields<T>(row: Record<string, unknown>, table: string, map: Record<string, string>): T {
+  return Object.fromEntries(Object.keys(map).map((f) => [f, row[`${table}.${f}`]])) as T;
 }
 
 /** Re-seals every token not under the current key; returns how many rows moved. */

@@ -102,6 +102,21 @@ export function createApiMetrics(db: Db, linkedinVersion?: string): ApiMetrics {
   });
 
   new Gauge({
+    name: 'stargue_follow_ups_pending',
+    help: 'Engagement follow-ups marked on confirmed posts and not yet started (worker/follow-ups.ts), and the age of the oldest',
+    labelNames: ['measure'] as const,
+    registers: [registry],
+    collect: fromDatabase('stargue_follow_ups_pending', async function () {
+      const [row] = await db.$queryRaw<{ n: number; oldest: number | null }[]>`
+        SELECT count(*)::int AS n,
+               EXTRACT(EPOCH FROM now() - min(confirmed_at))::float8 AS oldest
+        FROM publications WHERE follow_up IS NOT NULL`;
+      this.set({ measure: 'count' }, row?.n ?? 0);
+      this.set({ measure: 'oldest_seconds' }, row?.oldest ?? 0);
+    }),
+  });
+
+  new Gauge({
     name: 'stargue_outlet_errors',
     help: 'Publications whose last outlet error has this code, over the last 7 days',
     labelNames: ['outlet', 'code'] as const,

@@ -67,10 +67,16 @@ export function startFollowUps(deps: {
   async function drainAll(): Promise<number> {
     let started = 0;
     for (;;) {
-      oldestPending = null;
+      const round = Date.now();
       const batch = await startBatch();
       started += batch.started;
-      if (batch.locked < BATCH || stopping.signal.aborted) return started;
+      if (batch.locked < BATCH || stopping.signal.aborted) {
+        // Posts confirmed while this round ran: their marks wait for the next round.
+        oldestPending = lastPending >= round ? round : null;
+        return started;
+      }
+      // A backlog: the next batch waits for quiet too, but not past the oldest mark's deadline,
+      // so a steady stream of posts cannot make the backlog grow.
       await untilQuiet();
     }
   }

@@ -100,12 +100,29 @@ describe('Prometheus /metrics on its own listener', () => {
       },
     });
 
+    // The published item's follow-up starts once no post went out for a moment.
+    await eventually(async () => {
+      const [row] = await stack.db.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS "n" FROM "publications"
+         WHERE "content_id" = ${published} AND "follow_up" IS NOT NULL`;
+      return row?.n === 0 ? true : undefined;
+    });
+    // A follow-up Temporal refuses to start (no task queue) stays marked: pending, and aging.
+    await stack.db.$executeRaw`
+      INSERT INTO "publications" ("idempotency_key", "content_id", "version", "outlet", "state",
+                                  "commentary_hash", "post_urn", "confirmed_at", "follow_up")
+      VALUES (${`${overdue}:refused`}, ${overdue}, 1, 'linkedin', 'confirmed', ${'c'.repeat(64)},
+              'urn:li:share:refused', now() - interval '30 minutes',
+              ${JSON.stringify({ taskQueue: '', input: { workflowId: overdue } })}::jsonb)`;
+
     const response = await metricsServer.inject('/metrics');
     assert.equal(response.statusCode, 200);
     assert.match(response.headers['content-type'] as string, /text\/plain/);
     const text = response.body;
     assert.ok(metric(text, 'stargue_items{status="published"}') >= 1);
     assert.equal(metric(text, 'stargue_items_overdue'), 1);
+    assert.equal(metric(text, 'stargue_follow_ups_pending{measure="count"}'), 1);
+    assert.ok(metric(text, 'stargue_follow_ups_pending{measure="oldest_seconds"}') >= 1_800);
     assert.ok(metric(text, 'stargue_publish_lateness_seconds{quantile="0.99"}') >= 0);
     assert.match(
       text,

@@ -158,11 +158,11 @@ describe('engagement follow-ups marked on confirmed publications', () => {
     }
   });
 
-  it('when posts never stop going out, then the marks start after the longest deferral', async () => {
+  it('when posts never stop going out, then a backlog of several batches starts after the longest deferral', async () => {
     const followUps = starter({ quietMs: NEVER, maxDeferMs: 300 });
     try {
       await followUps.drain();
-      const { workflowId, targets } = await confirmedWithMarks(2);
+      const { workflowId, targets } = await confirmedWithMarks(120);
       followUps.pending();
       const busy = setInterval(() => followUps.pending(), 50);
       try {
@@ -174,7 +174,9 @@ describe('engagement follow-ups marked on confirmed publications', () => {
       } finally {
         clearInterval(busy);
       }
-      for (const target of targets) assert.ok(await described(workflowId, target), target);
+      for (const target of [targets[0]!, targets.at(-1)!]) {
+        assert.ok(await described(workflowId, target), target);
+      }
       await cancelAll(workflowId, targets);
     } finally {
       await followUps.stop();

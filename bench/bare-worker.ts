@@ -25,7 +25,7 @@ const worker = await Worker.create({
     linkedinVersion: env('LINKEDIN_VERSION'),
   }),
   // The production worker's limits (worker/create-worker.ts).
-  maxConcurrentActivityTaskExecutions: 10,
+  maxConcurrentActivityTaskExecutions: 50,
   maxCachedWorkflows: Number(process.env.BENCH_MAX_CACHED_WORKFLOWS ?? 500),
 });
 process.once('SIGTERM', () => worker.shutdown());

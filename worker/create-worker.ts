@@ -48,7 +48,9 @@ export function createWorker(settings: WorkerSettings): Promise<Worker> {
       ? { workflowBundle: settings.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOAD_MODULES } }),
     activities: createActivities(settings.activities),
-    maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities ?? 10,
+    // Activities wait on Postgres and the outlets far more than they compute: with 10 slots a
+    // burst of due posts queued for a slot while the running ones waited (docs/performance.md, G2).
+    maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities ?? 50,
     maxCachedWorkflows: settings.maxCachedWorkflows ?? 500,
     // SIGTERM must let an in-flight outlet call finish and be recorded (TEMPORAL.md pitfall 4).
     shutdownGraceTime: '30 seconds',

@@ -38,7 +38,7 @@ const BATCH = 50;
 const CONCURRENCY = 4;
 
 export interface FollowUpStarter extends FollowUps {
-  /** Starts every marked follow-up now; resolves to how many were started. */
+  /** Starts the marked follow-ups (a backlog batch by batch, as posts allow); how many started. */
   drain(): Promise<number>;
   stop(): Promise<void>;
 }

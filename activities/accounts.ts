@@ -1,35 +1,55 @@
 import { log } from '@temporalio/activity';
-import { storedTargets } from '../contracts/channels';
 import type { ContentRef } from '../contracts/workflow';
 import { appendAudit } from '../platform/audit';
-import type { Db } from '../platform/db/client';
+import { Prisma, type Db } from '../platform/db/client';
 
 const WARN_WITHIN_MS = 14 * 24 * 3_600_000;
 
-type ExpiryInput = ContentRef & { workflowId: string; scheduledAt: string | null };
+export type ExpiryInput = ContentRef & { workflowId: string; scheduledAt: string | null };
+
+/** A LinkedIn channel of the item whose token cannot be refreshed (self-serve apps). */
+export interface UnrefreshableToken {
+  channelId: string;
+  name: string;
+  accountId: string;
+  memberUrn: string;
+  expiresAt: Date;
+}
 
 /**
- * The LinkedIn channels an item publishes on: its stored targets, or the default channel for
- * items submitted before channels existed (no targets).
+ * A `SELECT` of the item's LinkedIn channels whose token has no refresh token: the channels of
+ * its stored LinkedIn targets, or the default channel when a target has none (none was connected
+ * at submission) or the item predates channels (no targets, LinkedIn among its outlets). One
+ * statement, so the approval can carry it with its own record (activities/decisions.ts).
  */
-async function linkedinChannelsOf(db: Db, input: ContentRef) {
-  const content = await db.content.findUnique({
-    where: { contentId_version: { contentId: input.contentId, version: input.version } },
-    select: { targets: true, outlets: true },
-  });
-  const stored = storedTargets(content?.targets);
-  const linkedin = stored?.filter((t) => t.outlet === 'linkedin') ?? null;
-  if (linkedin === null && content && !content.outlets.includes('linkedin')) return [];
-  if (linkedin?.length === 0) return [];
-  // A target without a channel (none was connected at submission) publishes on the default.
-  const ids = linkedin?.every((t) => t.channelId !== null)
-    ? linkedin.flatMap((t) => (t.channelId === null ? [] : [t.channelId]))
-    : null;
-  return db.channel.findMany({
-    where: ids ? { id: { in: ids } } : { outlet: 'linkedin', isDefault: true },
-    include: { linkedinToken: true },
-    orderBy: { name: 'asc' },
-  });
+export function unrefreshableTokens(ref: ContentRef): Prisma.Sql {
+  return Prisma.sql`
+    WITH "item" AS (
+      SELECT CASE WHEN jsonb_typeof(c."targets") = 'array' THEN c."targets" END AS "targets",
+             c."outlets"
+        FROM "content" c WHERE c."content_id" = ${ref.contentId} AND c."version" = ${ref.version}),
+    "linkedin" AS (
+      SELECT t ->> 'channelId' AS "channelId"
+        FROM "item", jsonb_array_elements(COALESCE("item"."targets", '[]')) t
+       WHERE t ->> 'outlet' = 'linkedin'),
+    "wanted" AS (
+      SELECT CASE
+               WHEN "targets" IS NULL THEN
+                 CASE WHEN 'linkedin' = ANY("outlets") THEN 'default' ELSE 'none' END
+               WHEN NOT EXISTS (SELECT 1 FROM "linkedin") THEN 'none'
+               WHEN EXISTS (SELECT 1 FROM "linkedin" WHERE "channelId" IS NULL) THEN 'default'
+               ELSE 'listed'
+             END AS "mode"
+        FROM "item")
+    SELECT ch."id"::text AS "channelId", ch."name", tok."id" AS "accountId",
+           tok."member_urn" AS "memberUrn", tok."access_expires_at" AS "expiresAt"
+      FROM "wanted" w
+      JOIN "channels" ch
+        ON (w."mode" = 'default' AND ch."outlet" = 'linkedin' AND ch."is_default")
+        OR (w."mode" = 'listed' AND ch."id"::text IN (SELECT "channelId" FROM "linkedin"))
+      JOIN "linkedin_tokens" tok
+        ON tok."id" = ch."linkedin_token_id" AND tok."refresh_ciphertext" IS NULL
+     ORDER BY ch."name"`;
 }
 
 /**
@@ -37,11 +57,20 @@ async function linkedinChannelsOf(db: Db, input: ContentRef) {
  * halt later. Say so now (log, audit, item status), per channel, while an operator can still act.
  */
 export async function expiryWarning(db: Db, input: ExpiryInput): Promise<string | null> {
+  const tokens = await db.$queryRaw<UnrefreshableToken[]>`${unrefreshableTokens(input)}`;
+  return warnOfExpiry(db, input, tokens);
+}
+
+/** Warns (log, audit) of each token that dies before the item's time or within 14 days. */
+export async function warnOfExpiry(
+  db: Db,
+  input: ExpiryInput,
+  tokens: UnrefreshableToken[],
+): Promise<string | null> {
   const warnings: string[] = [];
-  for (const channel of await linkedinChannelsOf(db, input)) {
-    const account = channel.linkedinToken;
-    if (!account || account.refreshCiphertext) continue;
-    const expires = account.accessExpiresAt.getTime();
+  for (const token of tokens) {
+    const expiresAt = new Date(token.expiresAt);
+    const expires = expiresAt.getTime();
     const due = input.scheduledAt ? Date.parse(input.scheduledAt) : Date.now();
     const reason =
       expires < due
@@ -50,16 +79,17 @@ export async function expiryWarning(db: Db, input: ExpiryInput): Promise<string 
           ? 'expires within 14 days'
           : null;
     if (!reason) continue;
-    const warning = `The LinkedIn token of channel ${channel.name} (${account.memberUrn}) ${reason}, on ${account.accessExpiresAt.toISOString()}; reconnect the channel before then.`;
-    log.warn(warning, { accountId: account.id, channelId: channel.id, contentId: input.contentId });
+    const warning = `The LinkedIn token of channel ${token.name} (${token.memberUrn}) ${reason}, on ${expiresAt.toISOString()}; reconnect the channel before then.`;
+    const { accountId, channelId } = token;
+    log.warn(warning, { accountId, channelId, contentId: input.contentId });
     await appendAudit(db, {
       actor: 'system',
       action: 'linkedin.token_expiring',
       subject: input.contentId,
       workflowId: input.workflowId,
       reason: warning,
-      details: { version: input.version, accountId: account.id, channelId: channel.id },
-      dedupeKey: `token-expiring:${input.workflowId}:${channel.id}:${account.accessExpiresAt.toISOString()}`,
+      details: { version: input.version, accountId, channelId },
+      dedupeKey: `token-expiring:${input.workflowId}:${channelId}:${expiresAt.toISOString()}`,
     });
     warnings.push(warning);
   }

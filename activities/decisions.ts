@@ -5,12 +5,16 @@ import {
   decisionBytes,
   type DecisionClaim,
 } from '../contracts/decisions';
-import type { VerifyDecisionInput, VerifyDecisionResult } from '../contracts/workflow';
-import { appendAudit } from '../platform/audit';
+import type {
+  TransitionInput,
+  VerifyDecisionInput,
+  VerifyDecisionResult,
+} from '../contracts/workflow';
+import { appendAudit, auditInsert, type AuditEntry } from '../platform/audit';
 import type { Verifier } from '../platform/crypto/signing';
-import type { Db, Prisma } from '../platform/db/client';
-import { expiryWarning } from './accounts';
-import { recordStatus } from './records';
+import { Prisma, type Db } from '../platform/db/client';
+import { unrefreshableTokens, warnOfExpiry, type UnrefreshableToken } from './accounts';
+import { statusAssignments, transitionEntry } from './records';
 
 export interface DecisionDeps {
   db: Db;
@@ -33,7 +37,7 @@ export function createDecisionActivities({ db, decisionVerifier }: DecisionDeps)
     /**
      * Believes a decision only when the API's signature over every claimed field checks out
      * against the worker's configured public key and the claim is the one the workflow expects;
-     * then records it (approval row, status change, audit) in one transaction.
+     * then records it (approval row, status change, audit) in one statement.
      */
     async verifyDecision(input: VerifyDecisionInput): Promise<VerifyDecisionResult> {
       const problem = refusal(input, decisionVerifier);
@@ -57,21 +61,17 @@ export function createDecisionActivities({ db, decisionVerifier }: DecisionDeps)
         });
         return { ok: false, reason: problem };
       }
-      // The editor waits for this answer: the record, the token check and the switch read go
-      // out together. Each is idempotent, so a retry after a partial failure adds nothing.
-      const [, warning, row] = await Promise.all([
-        claim.action === 'global_release'
-          ? null
-          : db.$transaction((tx) => record(tx, input, `${dedupeKey}:decision`)),
-        claim.action === 'approve'
-          ? expiryWarning(db, { ...input, scheduledAt: input.scheduledAt })
-          : null,
-        db.killSwitch.findUnique({ where: { id: 1 } }),
-      ]);
+      // The editor waits for this answer: the record, the token check and the switch read are
+      // one statement. Each step is idempotent, so a retry adds nothing.
+      const { killSwitch, tokens } = await recordDecision(db, input, `${dedupeKey}:decision`);
+      const warning =
+        claim.action === 'approve' && tokens.length > 0
+          ? await warnOfExpiry(db, input, tokens)
+          : null;
       return {
         ok: true,
         warnings: warning ? [warning] : [],
-        globalSwitch: { engaged: row?.engaged ?? false, reason: row?.reason ?? null },
+        globalSwitch: { engaged: killSwitch?.engaged ?? false, reason: killSwitch?.reason ?? null },
       };
     },
   };
@@ -99,37 +99,88 @@ function refusal(input: VerifyDecisionInput, verifier: Verifier | null): string 
   return null;
 }
 
-async function record(
-  tx: Prisma.TransactionClient,
+/**
+ * Records an accepted decision — the approval row, a new schedule, its audit entry and the status
+ * change it makes (audit entries in that order) — and reads the global switch and, for an
+ * approval, the item's LinkedIn tokens that cannot be refreshed: one statement, atomic.
+ */
+async function recordDecision(
+  db: Db,
   input: VerifyDecisionInput,
   dedupeKey: string,
-): Promise<void> {
+): Promise<{
+  killSwitch: { engaged: boolean; reason: string | null } | null;
+  tokens: UnrefreshableToken[];
+}> {
   const { claim } = input.decision;
   const ref = { contentId: input.contentId, version: input.version };
-  if (claim.action === 'approve' || claim.action === 'reject') {
-    // The request id is unique: a retried activity finds its own row and adds nothing.
-    await tx.approval.createMany({
-      data: [
-        {
+  const steps: Prisma.Sql[] = [];
+  if (claim.action !== 'global_release') {
+    if (claim.action === 'approve' || claim.action === 'reject') {
+      // The request id is unique: a retried activity finds its own row and adds nothing.
+      const decision = claim.action === 'approve' ? 'approved' : 'rejected';
+      // The text decided on: the item's hash (an approval's claim names the same one).
+      const contentHash = input.expected.contentHash ?? claim.contentHash;
+      steps.push(Prisma.sql`"approval" AS (
+        INSERT INTO "approvals" ("content_id", "version", "decision", "actor", "note",
+                                 "content_hash", "request_id")
+        VALUES (${ref.contentId}, ${ref.version}, ${decision}, ${claim.actor}, ${claim.note},
+                ${contentHash}, ${claim.requestId})
+        ON CONFLICT DO NOTHING)`);
+    }
+    const transition: TransitionInput | null = input.transition
+      ? {
           ...ref,
-          decision: claim.action === 'approve' ? 'approved' : 'rejected',
+          workflowId: input.workflowId,
+          runId: input.runId,
+          seq: input.seq,
+          from: input.transition.from,
+          to: input.transition.to,
           actor: claim.actor,
-          note: claim.note,
-          // The text decided on: the item's hash (an approval's claim names the same one).
-          contentHash: input.expected.contentHash ?? claim.contentHash,
-          requestId: claim.requestId,
-        },
-      ],
-      skipDuplicates: true,
-    });
+          reason: claim.action === 'approve' ? 'approved' : claim.note,
+          haltReason: null,
+          lastError: null,
+        }
+      : null;
+    const sets: Prisma.Sql[] = [];
+    const moves = transition !== null && transition.from !== transition.to;
+    if (claim.action === 'reschedule' && claim.scheduledAt) {
+      sets.push(Prisma.sql`"scheduled_at" = ${new Date(claim.scheduledAt)}::timestamptz,
+        "scheduled_zone" = ${claim.scheduledZone}::text`);
+      if (!moves) sets.push(Prisma.sql`"updated_at" = now()`);
+    }
+    if (moves) sets.push(statusAssignments(transition));
+    if (sets.length > 0) {
+      // One UPDATE of the row: Postgres applies only one change per row and statement.
+      steps.push(Prisma.sql`"content_row" AS (
+        UPDATE "content" SET ${Prisma.join(sets)}
+         WHERE "content_id" = ${ref.contentId} AND "version" = ${ref.version})`);
+    }
+    const entries = [
+      decisionEntry(input, dedupeKey),
+      ...(transition ? [transitionEntry(transition)] : []),
+    ];
+    steps.push(Prisma.sql`"entries" AS (${auditInsert(entries, Prisma.sql`TRUE`)})`);
   }
-  if (claim.action === 'reschedule' && claim.scheduledAt) {
-    await tx.content.update({
-      where: { contentId_version: ref },
-      data: { scheduledAt: new Date(claim.scheduledAt), scheduledZone: claim.scheduledZone },
-    });
-  }
-  await appendAudit(tx, {
+  const tokens =
+    claim.action === 'approve'
+      ? Prisma.sql`(SELECT json_agg(t) FROM (${unrefreshableTokens(ref)}) t)`
+      : Prisma.sql`NULL::json`;
+  const [row] = await db.$queryRaw<
+    { engaged: boolean | null; reason: string | null; tokens: UnrefreshableToken[] | null }[]
+  >`
+    ${steps.length > 0 ? Prisma.sql`WITH ${Prisma.join(steps)}` : Prisma.empty}
+    SELECT k."engaged", k."reason", ${tokens} AS "tokens"
+      FROM (SELECT 1) AS "one" LEFT JOIN "kill_switch" k ON k."id" = 1`;
+  return {
+    killSwitch: row?.engaged == null ? null : { engaged: row.engaged, reason: row.reason },
+    tokens: row?.tokens ?? [],
+  };
+}
+
+function decisionEntry(input: VerifyDecisionInput, dedupeKey: string): AuditEntry {
+  const { claim } = input.decision;
+  return {
     actor: claim.actor,
     action: `api.${claim.action}`,
     subject: input.contentId,
@@ -144,19 +195,5 @@ async function record(
       outcome: 'accepted',
     },
     dedupeKey,
-  });
-  if (input.transition) {
-    await recordStatus(tx, {
-      ...ref,
-      workflowId: input.workflowId,
-      runId: input.runId,
-      seq: input.seq,
-      from: input.transition.from,
-      to: input.transition.to,
-      actor: claim.actor,
-      reason: claim.action === 'approve' ? 'approved' : claim.note,
-      haltReason: null,
-      lastError: null,
-    });
-  }
+  };
 }

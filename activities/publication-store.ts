@@ -22,86 +22,115 @@ const ROW = Prisma.sql`"id", "state", "post_urn" AS "postUrn", "confirmed_at" AS
 // A step taken only when the fenced update of the same statement changed the row.
 const OWNED = Prisma.sql`EXISTS (SELECT 1 FROM "owned")`;
 
-interface Item {
-  content: {
-    contentHash: string;
-    /** The text rendered for this outlet. */
-    rendered: RenderedContent | null;
-    targets: unknown;
-  } | null;
+/** What the publish activity starts from: the item as stored, both switches, its publication. */
+export interface Opened {
+  /**
+   * The stored content still matches what was approved: its hash is the approved one and it
+   * holds a rendering for the outlet (and, for a client-key outlet, the channel's payload).
+   * When false, nothing was written.
+   */
+  fits: boolean;
+  /** The text rendered for this outlet at submission. */
+  rendered: RenderedContent | null;
+  /** What a client-key outlet sends: the payload rendered for its channel at submission. */
+  payload: unknown;
   switches: {
     /** The global kill switch's reason when engaged. */
     killSwitch: string | null;
     /** The outlet's member posting flag; no row means on. */
     posting: boolean;
   };
-}
-
-/** The stored content and both switches, in one read. */
-export async function readItem(db: Db, input: PublishInput): Promise<Item> {
-  const [row] = await db.$queryRaw<
-    {
-      contentHash: string | null;
-      rendered: RenderedContent | null;
-      targets: unknown;
-      engaged: boolean | null;
-      reason: string | null;
-      posting: boolean | null;
-    }[]
-  >`
-    SELECT c."content_hash" AS "contentHash", c."rendered" -> ${input.outlet} AS "rendered",
-           c."targets", k."engaged", k."reason", f."enabled" AS "posting"
-      FROM (SELECT 1) AS "one"
-      LEFT JOIN "content" c ON c."content_id" = ${input.contentId} AND c."version" = ${input.version}
-      LEFT JOIN "kill_switch" k ON k."id" = 1
-      LEFT JOIN "outlet_feature_flags" f
-             ON f."outlet" = ${input.outlet} AND f."flag" = 'member_posting'`;
-  return {
-    content:
-      row?.contentHash == null
-        ? null
-        : { contentHash: row.contentHash, rendered: row.rendered, targets: row.targets },
-    switches: {
-      killSwitch: row?.engaged ? (row.reason ?? 'engaged') : null,
-      posting: row?.posting !== false,
-    },
-  };
+  /** The publication row (created in `intent`, or an earlier attempt's); null when !fits. */
+  row: PublicationRow | null;
 }
 
 /**
- * Creates the publication row in `intent`, or finds the one an earlier attempt created; new runs
- * record `publishing` with it unless the row is already confirmed.
+ * Reads the item and both switches and, when the stored content still fits, creates the
+ * publication row in `intent` (or finds the one an earlier attempt created) — one statement. New
+ * runs record `publishing` with it unless the row is already confirmed. `keyed`: the outlet sends
+ * the payload stored for `input.target` (its commentary hash is that payload's).
  */
 export async function openPublication(
   db: Db,
-  p: { key: string; input: PublishInput; commentaryHash: string; recordKey: string | null },
-): Promise<PublicationRow> {
+  p: { key: string; input: PublishInput; keyed: boolean; recordKey: string | null },
+): Promise<Opened> {
   const { input } = p;
+  const targetKey = p.keyed ? (input.target?.key ?? null) : null;
+  const open = Prisma.sql`EXISTS (SELECT 1 FROM "fits")
+    AND EXISTS (SELECT 1 FROM "row" WHERE "state" <> 'confirmed')`;
   const records = input.record
     ? Prisma.sql`, ${transitionSteps(
         transitionFor(input, input.record.from, 'publishing', 'publishingSeq'),
-        Prisma.sql`EXISTS (SELECT 1 FROM "row" WHERE "state" <> 'confirmed')`,
+        open,
       )}`
     : Prisma.empty;
-  const [row] = await db.$queryRaw<PublicationRow[]>`
-    WITH "found" AS (SELECT ${ROW} FROM "publications" WHERE "idempotency_key" = ${p.key}),
+  const [read] = await db.$queryRaw<
+    (Partial<PublicationRow> & {
+      fits: boolean;
+      rendered: RenderedContent | null;
+      stored: { payload?: unknown } | null;
+      engaged: boolean | null;
+      reason: string | null;
+      posting: boolean | null;
+    })[]
+  >`
+    WITH "item" AS (
+      SELECT c."content_hash" AS "contentHash", c."rendered" -> ${input.outlet} AS "rendered",
+             s."target" AS "stored", k."engaged", k."reason", f."enabled" AS "posting"
+        FROM (SELECT 1) AS "one"
+        LEFT JOIN "content" c ON c."content_id" = ${input.contentId} AND c."version" = ${input.version}
+        LEFT JOIN LATERAL (
+          SELECT t AS "target"
+            FROM jsonb_array_elements(
+                   CASE WHEN jsonb_typeof(c."targets") = 'array' THEN c."targets" ELSE '[]' END) t
+           WHERE t ->> 'key' = ${targetKey}::text
+           LIMIT 1) s ON true
+        LEFT JOIN "kill_switch" k ON k."id" = 1
+        LEFT JOIN "outlet_feature_flags" f
+               ON f."outlet" = ${input.outlet} AND f."flag" = 'member_posting'),
+    "fits" AS (
+      SELECT COALESCE("stored" ->> 'contentHash', "rendered" ->> 'contentHash') AS "commentaryHash"
+        FROM "item"
+       WHERE "contentHash" = ${input.contentHash} AND jsonb_typeof("rendered") = 'object'
+         AND COALESCE("stored" ->> 'contentHash', "rendered" ->> 'contentHash') IS NOT NULL
+         AND (NOT ${p.keyed}::boolean OR "stored" -> 'payload' IS NOT NULL)),
+    "found" AS (SELECT ${ROW} FROM "publications" WHERE "idempotency_key" = ${p.key}),
     "created" AS (
       INSERT INTO "publications" ("idempotency_key", "content_id", "version", "outlet", "state",
                                   "commentary_hash", "channel_id", "record_key")
       SELECT ${p.key}::text, ${input.contentId}::text, ${input.version}::int, ${input.outlet}::text,
-             'intent', ${p.commentaryHash}::text, ${input.target?.channelId ?? null}::uuid,
+             'intent', "fits"."commentaryHash", ${input.target?.channelId ?? null}::uuid,
              ${p.recordKey}::text
+        FROM "fits"
        WHERE NOT EXISTS (SELECT 1 FROM "found")
       ON CONFLICT ("idempotency_key") DO NOTHING
       RETURNING ${ROW}),
     "row" AS (SELECT * FROM "created" UNION ALL SELECT * FROM "found") ${records}
-    SELECT * FROM "row"`;
-  if (row) return row;
+    SELECT i."rendered", i."stored", i."engaged", i."reason", i."posting",
+           EXISTS (SELECT 1 FROM "fits") AS "fits", r.*
+      FROM "item" i LEFT JOIN "row" r ON true`;
+  if (!read) throw new Error('the item read returned no row');
+  const opened: Opened = {
+    fits: read.fits,
+    rendered: read.rendered,
+    payload: read.stored?.payload,
+    switches: {
+      killSwitch: read.engaged ? (read.reason ?? 'engaged') : null,
+      posting: read.posting !== false,
+    },
+    row: read.id == null ? null : pick(read as PublicationRow),
+  };
+  if (!opened.fits || opened.row) return opened;
   // Created by a concurrent attempt after this statement's snapshot: it recorded `publishing`.
   const [existing] = await db.$queryRaw<PublicationRow[]>`
     SELECT ${ROW} FROM "publications" WHERE "idempotency_key" = ${p.key}`;
   if (!existing) throw new Error(`publication ${p.key} is neither created nor found`);
-  return existing;
+  return { ...opened, row: existing };
+}
+
+function pick(r: PublicationRow): PublicationRow {
+  const { id, state, postUrn, confirmedAt, sendingAt, createdAt, lastError, recordKey } = r;
+  return { id, state, postUrn, confirmedAt, sendingAt, createdAt, lastError, recordKey };
 }
 
 /**

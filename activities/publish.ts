@@ -8,14 +8,12 @@ import {
 } from '../contracts/workflow';
 import type { Db, Prisma } from '../platform/db/client';
 import type { CreateOutcome, Outlet } from '../outlets/outlet';
-import { storedTargets } from '../contracts/channels';
 import { prepareAttachments } from './media';
 import {
   claimPublication,
   confirmPublication,
   markFollowUp,
   openPublication,
-  readItem,
 } from './publication-store';
 import { sendWithKey, type KeyedOutlet } from './publish-keyed';
 
@@ -94,35 +92,20 @@ export function createPublishActivities(deps: PublishDeps) {
     let claimedAt = -Infinity;
     const postUrl = (urn: string) => (keyed ? keyed.postUrl({ id: urn }) : outlet!.postUrl(urn));
 
-    // The content and both switches in one read (an activity slot is held for every round trip).
-    const { content, switches } = await readItem(db, input);
-    const rendered = content?.rendered ?? undefined;
-    // A client-key outlet sends the payload rendered for its channel at submission.
-    const stored = keyed
-      ? storedTargets(content?.targets)?.find((t) => t.key === input.target?.key)
-      : undefined;
-    if (
-      !content ||
-      !rendered ||
-      content.contentHash !== input.contentHash ||
-      (keyed && (stored?.payload === undefined || !input.target?.channelId))
-    ) {
-      throw ApplicationFailure.nonRetryable(
-        'the stored content no longer matches what was approved',
-        FailureType.ContentChanged,
-      );
-    }
-    const text = rendered.text;
-
-    // One statement creates the row (or finds an earlier attempt's) and, in new runs, records
-    // `publishing` unless the row is already confirmed.
-    let pub = await openPublication(db, {
+    // The content, both switches and the publication row (created, or an earlier attempt's) in
+    // one statement, which in new runs also records `publishing` (a slot is held per round trip).
+    if (keyed && !input.target?.channelId) contentChanged();
+    const opened = await openPublication(db, {
       key,
       input,
-      commentaryHash: stored?.contentHash ?? rendered.contentHash,
+      keyed: keyed !== undefined,
       // Chosen once, before the first create: every attempt sends this same key.
       recordKey: keyed ? keyed.newPublicationKey() : null,
     });
+    const { rendered, switches } = opened;
+    if (!opened.fits || !rendered || !opened.row) contentChanged();
+    const text = rendered.text;
+    let pub = opened.row;
     if (pub.state === 'confirmed' && pub.postUrn) {
       // The confirmation marked the follow-up; marked again in case a release before the mark
       // confirmed it and failed to start one (a repeated start is a no-op).
@@ -159,7 +142,7 @@ export function createPublishActivities(deps: PublishDeps) {
     }
 
     const ambiguous = pub.state === 'sending' || pub.state === 'unresolved';
-    if (keyed) return publishWithKey(keyed, input.target!.channelId!, stored!.payload);
+    if (keyed) return publishWithKey(keyed, input.target!.channelId!, opened.payload);
 
     const prepared = await (outlet as Outlet).prepare(input.target?.channelId ?? null);
     if (!prepared.ok)
@@ -431,6 +414,13 @@ export function createPublishActivities(deps: PublishDeps) {
       await updateOwned({ state: 'intent', sendingAt: null });
     }
   }
+}
+
+function contentChanged(): never {
+  throw ApplicationFailure.nonRetryable(
+    'the stored content no longer matches what was approved',
+    FailureType.ContentChanged,
+  );
 }
 
 function superseded(): never {

@@ -52,12 +52,15 @@ const COLUMNS = Prisma.sql`"at", "actor", "action", "subject", "workflow_id", "r
   "from_status", "to_status", "reason", "details", "dedupe_key"`;
 
 /**
- * An `INSERT` of one entry, written only if `when` (a boolean SQL expression) holds, for a caller
- * that makes the entry part of one statement with the work it records (a data-modifying CTE).
+ * An `INSERT` of one entry (or several, in their order), written only if `when` (a boolean SQL
+ * expression) holds, for a caller that makes the entries part of one statement with the work they
+ * record (a data-modifying CTE).
  */
-export function auditInsert(entry: AuditEntry, when: Prisma.Sql): Prisma.Sql {
+export function auditInsert(entry: AuditEntry | AuditEntry[], when: Prisma.Sql): Prisma.Sql {
+  const at = new Date();
+  const rows = (Array.isArray(entry) ? entry : [entry]).map((e) => valuesOf(e, at));
   return Prisma.sql`INSERT INTO "audit" (${COLUMNS})
-    SELECT * FROM (VALUES ${valuesOf(entry, new Date())}) AS "entry" WHERE ${when}
+    SELECT * FROM (VALUES ${Prisma.join(rows)}) AS "entry" WHERE ${when}
     ON CONFLICT ("dedupe_key") DO NOTHING`;
 }
 

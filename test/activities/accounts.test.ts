@@ -78,7 +78,7 @@ describe('the LinkedIn tokens an approval warns of', () => {
         sanitize: false,
         contentHash: 'b'.repeat(64),
         rendered: {},
-        ...(targets === null ? {} : { targets: targets as object }),
+        ...(targets === null ? {} : { targets }),
         title: 't',
         submittedBy: 'test',
       },

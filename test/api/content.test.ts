@@ -168,9 +168,21 @@ describe('REST API over app.inject, real Temporal and Postgres', () => {
     assert.equal((await act(id, 'cancel')).statusCode, 409);
     const audit = await get(`/v1/audit?subject=${id}`, keys.operator);
     assert.equal(audit.statusCode, 200);
-    const actions = (audit.json().items as { action: string }[]).map((a) => a.action);
+    const items = audit.json().items as {
+      action: string;
+      fromStatus: string | null;
+      toStatus: string | null;
+    }[];
+    const actions = items.map((a) => a.action);
     assert.ok(actions.includes('api.approve'));
     assert.ok(actions.includes('content.submitted'));
+    // Newest first: the (first, accepted) approval's entry is older than the status change it
+    // made, written by the same statement.
+    const decided = actions.lastIndexOf('api.approve');
+    const moved = items.findIndex(
+      (a) => a.fromStatus === 'awaiting_approval' && a.toStatus === 'scheduled',
+    );
+    assert.ok(moved >= 0 && decided > moved, `audit order: ${actions.join(', ')}`);
   });
 
   it('when an unknown item is asked for, then 404; a bad reschedule is 422', async () => {

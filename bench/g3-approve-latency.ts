@@ -9,7 +9,7 @@ import { forEachLimit, nextId, untilBareStage } from './items';
 import { createEditorKeys, ourWorkflowId } from './ours';
 import { runPairs } from './pairs';
 import { Child } from './processes';
-import { profileArm, type ArmProfile } from './profile';
+import { profileArm, traceApprovals, type ApprovalTrace, type ArmProfile } from './profile';
 import { distribution, spread, type Distribution, type Spread } from './stats';
 
 export interface G3Plan {
@@ -37,6 +37,8 @@ export interface G3Level {
   pooledOurs: Distribution;
   pooledBare: Distribution;
   profileOurs: ArmProfile;
+  /** Our slowest approvals of each measured pair, split at their Update's workflow task. */
+  slowestOurs: ApprovalTrace[];
   pairs: { ours: Distribution; bare: Distribution; ratio: number }[];
 }
 
@@ -44,7 +46,12 @@ interface ArmRun {
   latency: Distribution;
   errors: number;
   samples: number[];
+  /** Per request: its index, when it was due to be sent (epoch ms) and its latency. */
+  sent: { index: number; sentAt: number; latencyMs: number }[];
 }
+
+/** Slowest approvals traced per pair. */
+const TRACED_PER_PAIR = 3;
 
 export const G3_THRESHOLD = 1.3;
 const FAR_FUTURE_MS = 7 * 86_400_000;
@@ -73,6 +80,8 @@ export async function runG3(h: Harness, plan: G3Plan, log: (line: string) => voi
       const count = level.editors * level.requestsPerEditor;
       const due = Date.now() + FAR_FUTURE_MS;
       let lastOurs: string[] = [];
+      let oursRuns = 0;
+      const slowestOurs: ApprovalTrace[] = [];
       const repeats = { sent: 0, answers: {} as Record<string, number>, secondApprovals: 0 };
       const ours = async (): Promise<ArmRun> => {
         const ids = Array.from({ length: count }, () => nextId('g3'));
@@ -85,6 +94,16 @@ export async function runG3(h: Harness, plan: G3Plan, log: (line: string) => voi
         const run = await openLoop(level, plan.intervalMs, (editor, i) =>
           h.ours.api.approve(ids[i]!, keys[editor]),
         );
+        // The warm-up pair's are not kept; the measured pairs' explain their p99.
+        if (oursRuns++ >= plan.warmup) {
+          const slow = [...run.sent].sort((a, b) => b.latencyMs - a.latencyMs);
+          const picked = slow.slice(0, TRACED_PER_PAIR).map((r) => ({
+            workflowId: lastOurs[r.index]!,
+            sentAt: r.sentAt,
+            latencyMs: r.latencyMs,
+          }));
+          slowestOurs.push(...(await traceApprovals(h, picked)));
+        }
         // The approved items settle into their sleep before anything else is timed.
         await forEachLimit(ids, plan.poolConcurrency, (id) =>
           h.ours.watcher.until(id, 'scheduled'),
@@ -121,6 +140,11 @@ export async function runG3(h: Harness, plan: G3Plan, log: (line: string) => voi
           `p50 ${r.latency.p50} p99 ${r.latency.p99} max ${r.latency.max} ms, ${r.errors} errors`,
         log,
       });
+      for (const t of [...slowestOurs].sort((a, b) => b.latencyMs - a.latencyMs).slice(0, 3)) {
+        log(
+          `G3 c=${level.editors} slow approval ${t.latencyMs} ms: ${t.beforeTaskMs} before its task, ${t.taskQueuedMs} queued, ${t.taskRunMs} in the task, ${t.afterTaskMs} after`,
+        );
+      }
       const errors = result.pairs.reduce((n, p) => n + p.ours.errors, 0);
       const repeatOk =
         repeats.secondApprovals === 0 &&
@@ -138,6 +162,7 @@ export async function runG3(h: Harness, plan: G3Plan, log: (line: string) => voi
         pooledOurs: distribution(result.pairs.flatMap((p) => p.ours.samples)),
         pooledBare: distribution(result.pairs.flatMap((p) => p.bare.samples)),
         profileOurs: await profileArm(h, lastOurs),
+        slowestOurs,
         pairs: result.pairs.map((p) => ({
           ours: p.ours.latency,
           bare: p.bare.latency,
@@ -168,6 +193,7 @@ async function openLoop(
 ): Promise<ArmRun> {
   const t0 = performance.now() + 50;
   const samples: number[] = [];
+  const sent: ArmRun['sent'] = [];
   let errors = 0;
   const requests: Promise<void>[] = [];
   for (let e = 0; e < level.editors; e++) {
@@ -182,11 +208,13 @@ async function openLoop(
           } catch {
             errors++;
           }
-          samples.push(performance.now() - at);
+          const latencyMs = performance.now() - at;
+          samples.push(latencyMs);
+          sent.push({ index, sentAt: performance.timeOrigin + at, latencyMs });
         })(),
       );
     }
   }
   await Promise.all(requests);
-  return { latency: distribution(samples), errors, samples };
+  return { latency: distribution(samples), errors, samples, sent };
 }

@@ -145,3 +145,50 @@ function ms(ts: Timestamp): number {
   const whole = typeof seconds === 'number' ? seconds : (seconds?.toNumber() ?? 0);
   return whole * 1000 + (ts.nanos ?? 0) / 1e6;
 }
+
+/** Where one approval's time went, from its item's history (same clock: one machine). */
+export interface ApprovalTrace {
+  workflowId: string;
+  latencyMs: number;
+  /** Send → the Update's workflow task scheduled: our API and the server. */
+  beforeTaskMs: number;
+  /** Scheduled → picked up by the worker. */
+  taskQueuedMs: number;
+  /** Picked up → completed: the validator, the handler and its local activity. */
+  taskRunMs: number;
+  /** Completed → the answer at the editor: the server, our API. */
+  afterTaskMs: number;
+}
+
+/** Splits each given approval's latency at its Update's workflow task (the first one after it was sent). */
+export async function traceApprovals(
+  h: Harness,
+  approvals: { workflowId: string; sentAt: number; latencyMs: number }[],
+): Promise<ApprovalTrace[]> {
+  const traces: ApprovalTrace[] = [];
+  for (const a of approvals) {
+    const history = await h.temporal.workflow.getHandle(a.workflowId).fetchHistory();
+    const at = new Map<string, number>();
+    let trace: ApprovalTrace | null = null;
+    for (const e of history.events ?? []) {
+      const t = ms(e.eventTime);
+      at.set(String(e.eventId), t);
+      if (e.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED || t < a.sentAt) continue;
+      const done = e.workflowTaskCompletedEventAttributes;
+      const scheduled = at.get(String(done?.scheduledEventId)) ?? t;
+      const started = at.get(String(done?.startedEventId)) ?? t;
+      if (scheduled < a.sentAt) continue;
+      trace = {
+        workflowId: a.workflowId,
+        latencyMs: round(a.latencyMs),
+        beforeTaskMs: round(scheduled - a.sentAt),
+        taskQueuedMs: round(started - scheduled),
+        taskRunMs: round(t - started),
+        afterTaskMs: round(a.sentAt + a.latencyMs - t),
+      };
+      break;
+    }
+    if (trace) traces.push(trace);
+  }
+  return traces;
+}

@@ -33,8 +33,8 @@ import {
 } from '../helpers/content';
 import { eventually, startStack, uniqueId, type Stack } from '../helpers/stack';
 
-/** The shape the current code records: publishing per channel (workflows/content/targets.ts). */
-const dir = path.join(import.meta.dirname, 'fixtures/histories/channels');
+/** The shape the current code records: search attributes written only when the list changes. */
+const dir = path.join(import.meta.dirname, 'fixtures/histories/lean-visibility');
 const JANE = { sub: 'JaneDoe01', name: 'Jane Doe' };
 let stack: Stack;
 let janeToken: string;

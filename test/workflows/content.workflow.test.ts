@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { contentWorkflowId } from '../../contracts/ids';
 import type { ContentState } from '../../contracts/workflow';
 import {
@@ -115,6 +116,35 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     await reaches(id, 'awaiting_approval');
     await approveAsSeen(publishingDeps(stack), EDITOR, { id });
     await reaches(id, 'published');
+    assert.equal((await ledgerFor(marker)).length, 1);
+  });
+
+  it('when a post goes out on time, then the Temporal UI lists it scheduled until published while the status and audit say publishing', async () => {
+    const id = uniqueId('listed');
+    const marker = uniqueId('m');
+    await submit(stack, id, post({ scheduled: inSeconds(3), body: `Listed ${marker}` }));
+    await reaches(id, 'awaiting_approval');
+    await approveAsSeen(publishingDeps(stack), EDITOR, { id });
+    await reaches(id, 'published');
+    const history = await stack.temporal.workflow
+      .getHandle(contentWorkflowId(id, 1))
+      .fetchHistory();
+    const listed = (history.events ?? []).flatMap((e) => {
+      const field =
+        e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields
+          ?.PublishStatus;
+      return field ? [defaultPayloadConverter.fromPayload<string>(field)] : [];
+    });
+    // One visibility write per status the list shows; none for the moment at the outlet.
+    assert.deepEqual(listed, ['awaiting_approval', 'scheduled', 'published']);
+    const journal = await stack.db.audit.findMany({
+      where: { subject: id, action: 'content.transition' },
+      orderBy: { id: 'asc' },
+    });
+    assert.deepEqual(
+      journal.map((r) => r.toStatus),
+      ['awaiting_approval', 'scheduled', 'publishing', 'published'],
+    );
     assert.equal((await ledgerFor(marker)).length, 1);
   });
 

@@ -10,6 +10,19 @@ import { sharedBundle } from '../helpers/stack';
 // shape the workflow has had. Replaying them through today's code fails on any non-deterministic
 // change: such changes need patched(), and running workflows of every shape must keep working.
 const root = path.join(import.meta.dirname, 'fixtures/histories');
+/** Every path capture-histories.ts records since per-channel publishing. */
+const CURRENT_PATHS = [
+  'cancelled',
+  'channel-reauthorized',
+  'halted',
+  'partially-published',
+  'published',
+  'refused',
+  'rejected',
+  'released',
+  'rescheduled',
+  'two-channels',
+];
 const SHAPES: Record<string, string[]> = {
   'before-hot-path': ['cancelled', 'halted', 'published', 'rejected', 'rescheduled'],
   'hot-path-v2': [
@@ -21,18 +34,8 @@ const SHAPES: Record<string, string[]> = {
     'released',
     'rescheduled',
   ],
-  channels: [
-    'cancelled',
-    'channel-reauthorized',
-    'halted',
-    'partially-published',
-    'published',
-    'refused',
-    'rejected',
-    'released',
-    'rescheduled',
-    'two-channels',
-  ],
+  channels: CURRENT_PATHS,
+  'lean-visibility': CURRENT_PATHS,
 };
 
 describe('workflow replay', () => {

@@ -99,7 +99,7 @@ export async function park(item: ContentItem, reason: HaltReason, message: strin
     await condition(() => item.view.halt === null);
   }
   item.view.halt = null;
-  clearHaltReason();
+  clearHaltReason(item);
 }
 
 async function legacyHalt(item: ContentItem, raw: unknown): Promise<void> {

@@ -100,8 +100,9 @@ export function showSchedule(item: ContentItem): void {
 }
 
 /** Leaving a halt clears its reason, so `HaltReason` never outlives the halt. */
-export function clearHaltReason(): void {
+export function clearHaltReason(item: ContentItem): void {
   upsertSearchAttributes([{ key: HaltReasonKey, value: null }]);
+  if (item.listed) item.listed = { ...item.listed, haltReason: null };
 }
 
 function show(
@@ -122,8 +123,24 @@ function show(
   if (item.legacy && view.scheduledAt) {
     pairs.push({ key: ScheduledAtKey, value: new Date(view.scheduledAt) });
   }
-  upsertSearchAttributes(pairs);
+  if (changesList(item, to, haltReason)) upsertSearchAttributes(pairs);
   describe(item);
+}
+
+/**
+ * Whether the Temporal UI's list must learn of this status. Each search-attribute write is a
+ * visibility write on the server (docs/performance.md, G2: the most expensive event an item adds),
+ * so lean runs write only what changes the list, and a post that starts on time stays listed
+ * `scheduled` for the moment it spends at the outlet, until it is `published` (or halted, or
+ * failed). The `status` query, the API and the audit journal say `publishing` all the same.
+ */
+function changesList(item: ContentItem, to: PublishStatus, haltReason: HaltReason | null): boolean {
+  if (!item.leanVisibility) return true;
+  const { listed } = item;
+  if (listed?.status === 'scheduled' && to === 'publishing') return false;
+  if (listed?.status === to && listed.haltReason === haltReason) return false;
+  item.listed = { status: to, haltReason };
+  return true;
 }
 
 /** What the Temporal UI shows under "Current details": the item, then each channel. */

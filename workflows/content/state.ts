@@ -3,6 +3,7 @@ import type {
   ContentState,
   ContentWorkflowInput,
   HaltReason,
+  PublishStatus,
   PublishTarget,
 } from '../../contracts/workflow';
 
@@ -31,6 +32,10 @@ export class ContentItem {
   readonly view: ContentState;
   /** Runs recorded before the hot-path change write every transition with its own activity. */
   readonly legacy: boolean;
+  /** Runs from the lean-visibility change on write search attributes only when the list changes. */
+  readonly leanVisibility: boolean;
+  /** What this run last wrote to `PublishStatus` and `HaltReason`; null before its first write. */
+  listed: { status: PublishStatus; haltReason: HaltReason | null } | null = null;
   /** Position of the next audit entry in this run; makes retried writes idempotent. */
   seq = 0;
   decision: Decision | null = null;
@@ -53,9 +58,10 @@ export class ContentItem {
     readonly input: ContentWorkflowInput,
     readonly workflowId: string,
     readonly runId: string,
-    legacy: boolean,
+    shape: { legacy: boolean; leanVisibility: boolean },
   ) {
-    this.legacy = legacy;
+    this.legacy = shape.legacy;
+    this.leanVisibility = shape.leanVisibility;
     this.view = {
       contentId: input.contentId,
       version: input.version,

@@ -25,11 +25,18 @@ import {
 
 /** Patch id: runs from here on record steps inside the activities that do the work. */
 export const HOT_PATH_V2 = 'hot-path-v2';
+/** Patch id: runs from here on skip the search-attribute writes that change nothing listed. */
+export const LEAN_VISIBILITY = 'lean-visibility';
 
 /** One content item, from submission to a single post on each outlet. */
 export async function contentWorkflow(input: ContentWorkflowInput): Promise<ContentState> {
   const { workflowId, runId } = workflowInfo();
-  const item = new ContentItem(input, workflowId, runId, !patched(HOT_PATH_V2));
+  // Newest patch first: a run that has it never asks for the older one (one marker per run).
+  const lean = patched(LEAN_VISIBILITY);
+  const item = new ContentItem(input, workflowId, runId, {
+    legacy: !lean && !patched(HOT_PATH_V2),
+    leanVisibility: lean,
+  });
   installDecisionHandlers(item);
   installHaltHandlers(item);
   setHandler(statusQuery, () => item.view);

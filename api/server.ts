@@ -12,7 +12,7 @@ import { waitForDatabase } from '../platform/db/ready';
 
 await runProcess('stargue-api', async ({ config, log, onShutdown }) => {
   checkLinkedInVersion(config, log);
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, { statementCache: config.DATABASE_STATEMENT_CACHE });
   await waitForDatabase(db, log);
   const connection = await connectClient(config);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });

@@ -69,6 +69,15 @@ export const ConfigSchema = z.object({
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
     .describe('Postgres connection string, e.g. postgres://user:pass@host:5432/stargue'),
+  DATABASE_STATEMENT_CACHE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .optional()
+    .describe(
+      'Distinct SQL statements each process prepares once per connection (default 200); 0 behind a PgBouncer older than 1.21 or without max_prepared_statements',
+    ),
   TEMPORAL_ADDRESS: z
     .string()
     .min(1)

@@ -36,7 +36,10 @@ export async function runWorker(
 ): Promise<void> {
   checkLinkedInVersion(config, log);
   const signer = sealSignerFrom(config);
-  const db = createDb(config.DATABASE_URL, { max: 10 });
+  const db = createDb(config.DATABASE_URL, {
+    max: 10,
+    statementCache: config.DATABASE_STATEMENT_CACHE,
+  });
   await waitForDatabase(db, log);
   const vault = vaultFrom(config);
   const sealer = signer

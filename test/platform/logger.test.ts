@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import {
@@ -213,5 +215,35 @@ describe('log redaction on hostile input', () => {
     for (const [name, value] of Object.entries(secrets))
       assert.ok(!out.includes(value), `${name} leaked: ${out}`);
     assert.match(out, /postgres:\/\/stargue:\[Redacted\]@db\.internal:5432\/stargue/);
+  });
+});
+
+describe('log delivery', () => {
+  it('when a process logs and exits at once, then every line reaches stdout (the buffer is flushed on exit)', () => {
+    // The default destination writes asynchronously; lines still buffered must not be lost.
+    const script = [
+      "import { createLogger } from './platform/logger.ts';",
+      "const log = createLogger({ level: 'info', name: 'exit-test', pretty: false });",
+      "for (let i = 0; i < 500; i++) log.info({ i }, 'line');",
+      'process.exit(0);',
+    ].join('\n');
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: path.join(import.meta.dirname, '../..'),
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { i: number });
+    assert.deepEqual(
+      lines.map((l) => l.i),
+      Array.from({ length: 500 }, (_, i) => i),
+    );
   });
 });

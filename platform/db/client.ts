@@ -16,7 +16,7 @@ export interface DbOptions {
 }
 
 /** The default of DATABASE_STATEMENT_CACHE: every statement the code has, with room to spare. */
-export const DEFAULT_STATEMENT_CACHE = 200;
+const DEFAULT_STATEMENT_CACHE = 200;
 
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   const adapter = new PrismaPg(

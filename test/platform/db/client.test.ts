@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { createDb, type Db } from '../../../platform/db/client';
 import { adminUrl } from '../../helpers/database';
 
-/** The named statements the pool's one connection holds, with how often each ran. */
+/** The named statements the pool's one connection holds, with their text. */
 async function prepared(db: Db) {
   return db.$queryRaw<{ name: string; statement: string }[]>`
     SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'stargue\\_%'`;

@@ -170,6 +170,31 @@ describe('content workflow on a real Temporal server and Postgres', () => {
     );
   });
 
+  it('when an approved post sleeps, then its stack trace names where it waits, in at most six frames per stack', async () => {
+    const id = uniqueId('stack');
+    await submit(stack, id, post({ scheduled: inSeconds(3600) }));
+    await reaches(id, 'awaiting_approval');
+    await approveAsSeen(publishingDeps(stack), EDITOR, { id });
+    await reaches(id, 'scheduled');
+    // What the Temporal UI's "Stack Trace" tab shows: one stack per pending promise.
+    const trace = await stack.temporal.workflow
+      .getHandle(contentWorkflowId(id, 1))
+      .query<string>('__stack_trace');
+    const stacks = trace.split('\n\n').map((s) => s.split('\n').filter((line) => line.trim()));
+    assert.ok(stacks.length > 1, trace);
+    assert.ok(
+      stacks.some((frames) =>
+        frames.some((f) => /at gate \(.*workflows\/content\/targets\.ts/.test(f)),
+      ),
+      `a stack names the gate the post sleeps in: ${trace}`,
+    );
+    const deepest = Math.max(...stacks.map((frames) => frames.length));
+    assert.ok(
+      deepest <= WORKFLOW_STACK_FRAMES,
+      `at most ${WORKFLOW_STACK_FRAMES} frames: ${trace}`,
+    );
+  });
+
   it('when cancelled while awaiting approval or while sleeping, then it ends cancelled with no post', async () => {
     for (const approve of [false, true]) {
       const id = uniqueId('cancel');

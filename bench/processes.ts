@@ -103,6 +103,38 @@ const CPU_PROFILE = process.env.BENCH_CPU_PROF
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
   : [];
 
+/**
+ * BENCH_STALLS=<dir>: every thread of every process (the workflow threads too: threads inherit
+ * `--import`) appends to `<dir>/<pid>-t<thread>-<entry>.txt` each event-loop stall (a 5 ms timer
+ * firing over 10 ms late: the thread was busy or waited for the core) and each GC pause over 3 ms,
+ * with wall-clock times, so a slow request can be laid beside what every thread did meanwhile.
+ */
+function stallProbe(dir: string): string[] {
+  const source = `
+import { appendFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { threadId } from 'node:worker_threads';
+const entry = (process.argv[1] ?? 'node').split('/').pop();
+const file = ${JSON.stringify(dir)} + '/' + process.pid + '-t' + threadId + '-' + entry + '.txt';
+const lines = [];
+let last = performance.now();
+setInterval(() => {
+  const now = performance.now();
+  if (now - last - 5 > 10) lines.push('stall ' + Date.now() + ' ' + (now - last - 5).toFixed(1));
+  last = now;
+}, 5).unref();
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (e.duration > 3) lines.push('gc ' + Math.round(performance.timeOrigin + e.startTime) + ' ' + e.duration.toFixed(1) + ' ' + e.detail?.kind);
+  }
+}).observe({ entryTypes: ['gc'] });
+const flush = () => { if (lines.length) appendFileSync(file, lines.splice(0).join('\\n') + '\\n'); };
+setInterval(flush, 1000).unref();
+process.on('exit', flush);`;
+  return ['--import', `data:text/javascript,${encodeURIComponent(source)}`];
+}
+const STALLS = process.env.BENCH_STALLS ? stallProbe(process.env.BENCH_STALLS) : [];
+
 /** A process of the run: RSS over IPC through the probe above, output in `logFile`. */
 export class Child {
   readonly process: ChildProcess;
@@ -110,7 +142,7 @@ export class Child {
   private constructor(readonly spec: ChildSpec) {
     const out = openSync(spec.logFile, 'a');
     this.process = fork(spec.entry, spec.args ?? [], {
-      execArgv: ['--expose-gc', '--import', 'tsx', '--import', PROBE, ...CPU_PROFILE],
+      execArgv: ['--expose-gc', '--import', 'tsx', '--import', PROBE, ...CPU_PROFILE, ...STALLS],
       env: spec.env,
       stdio: ['ignore', out, out, 'ipc'],
     });

@@ -8,7 +8,7 @@ const TITLES: Record<string, string> = {
   G1: 'throughput items/s ours ÷ bare minimal shape (>= 0.7)',
   G2: 'lateness of 200 due at once, p99 ours ÷ bare (gate: never early, p99 <= bare + 1 s)',
   G3: 'approve -> ack p99 ours ÷ bare Update route (<= 1.3 at c=10 and c=50, 0 errors, repeat = one effect)',
-  G4: 'MB per cached workflow (RSS slope) ours ÷ bare (<= 1.25; flat past the cache; one post each on wake)',
+  G4: 'MB per cached workflow (RSS slope) ours ÷ bare (<= 1.25, RSS rising in every pair; flat past the cache; one post each on wake)',
   G5: 'worker SIGKILL mid-publish, seconds with ÷ without the kill (gate: <= 77 s, one post)',
   G6: 'server SIGKILL + restart, overdue posted after ready p99 ours ÷ bare (gate: 100 % recover, <= bare + 1 s, 0 dup)',
   G7: 'audit appends/s 16 writers ÷ 1 writer (>= 3)',
@@ -48,7 +48,7 @@ function detail(name: string, g: Goal): string {
     case 'G4': {
       const flat = g.flat as Record<string, { mbPerItem: number; pass: boolean }>;
       const wake = g.wake as Record<string, { pass: boolean; notOnePost: number }>;
-      return `; cache ${String(g.cache)}: ours ${m(g.oursMbPerWorkflow)} MB/wf vs bare ${m(g.bareMbPerWorkflow)}; past the cache ours ${flat.ours?.mbPerItem} MB/item (${flat.ours?.pass ? 'flat' : 'NOT flat'}); wake ${wake.ours?.pass ? 'one post each' : `FAILED (${wake.ours?.notOnePost} not one post)`}`;
+      return `; cache ${String(g.cache)}: ours ${m(g.oursMbPerWorkflow)} MB/wf vs bare ${m(g.bareMbPerWorkflow)}; past the cache ours ${flat.ours?.mbPerItem} MB/item (${flat.ours?.pass ? 'flat' : 'NOT flat'}); wake ${wake.ours?.pass ? 'one post each' : `FAILED (${wake.ours?.notOnePost} not one post)`}${typeof g.unmeasuredPairs === 'number' && g.unmeasuredPairs > 0 ? `; ${g.unmeasuredPairs} pair(s) with falling RSS measured nothing` : ''}`;
     }
     case 'G5':
       return `; ${m(g.withKillSeconds)} s with kill vs ${m(g.withoutKillSeconds)} s without`;

@@ -32,4 +32,20 @@ describe('bench summary', () => {
     };
     assert.match(summaryLines({ G7: g7 }, ['G7'])[6]!, /MISS/);
   });
+
+  it('when RSS fell in some G4 pairs, then the line says those pairs measured nothing', () => {
+    const g4: Goal = {
+      ratio: { median: -0.09, min: -1.35, max: 2.08 },
+      pass: false,
+      cache: 100,
+      oursMbPerWorkflow: { median: -0.019, min: -0.203, max: 0.404 },
+      bareMbPerWorkflow: { median: 0.196, min: 0.15, max: 0.294 },
+      flat: { ours: { mbPerItem: 0.016, pass: true } },
+      wake: { ours: { pass: true, notOnePost: 0 } },
+      unmeasuredPairs: 3,
+    };
+    const line = summaryLines({ G4: g4 }, ['G4'])[3]!;
+    assert.match(line, /^G4 .*MISS/);
+    assert.match(line, /3 pair\(s\) with falling RSS measured nothing/);
+  });
 });

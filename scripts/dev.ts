@@ -106,6 +106,7 @@ async function main(): Promise<void> {
       port: temporalPort,
       uiPort,
       dbFilename: path.join(dataDir, 'temporal.db'),
+      ownProcessGroup: true,
     });
     stops.push(() => server.stop());
     temporalAddress = server.address;

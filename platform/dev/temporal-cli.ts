@@ -55,6 +55,11 @@ export interface DevServerOptions {
   dbFilename?: string;
   namespace?: string;
   log?: (line: string) => void;
+  /**
+   * Its own process group, so a terminal's Ctrl-C reaches only the caller, which stops the server
+   * after its worker: a server stopping at the same instant cancels the worker's shutdown call.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface DevServer {
@@ -97,7 +102,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       : []),
     ...SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${cliType(k.type)}`]),
   ];
-  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.cli, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
+  });
   const forward = (chunk: Buffer): void => options.log?.(chunk.toString());
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);

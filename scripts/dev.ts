@@ -48,7 +48,11 @@ mkdirSync(dataDir, { recursive: true });
 const stops: (() => Promise<void>)[] = [];
 const progress = (step: string): void => void process.stdout.write(`  • ${step}\n`);
 
-async function shutdown(code: number): Promise<never> {
+let stopping = false;
+async function shutdown(code: number): Promise<void> {
+  // A second Ctrl-C (or npm passing the first one on) must not cut the ordered stop short.
+  if (stopping) return;
+  stopping = true;
   process.stdout.write('\nstopping…\n');
   for (const stop of stops.reverse())
     await stop().catch((err: unknown) => console.error(String(err)));
@@ -109,6 +113,8 @@ async function main(): Promise<void> {
       ownProcessGroup: true,
     });
     stops.push(() => server.stop());
+    // The server sits in its own process group: whatever ends this process ends the server too.
+    process.once('exit', () => void server.process.kill('SIGKILL'));
     temporalAddress = server.address;
     uiUrl = server.uiUrl;
   } else {
@@ -270,8 +276,10 @@ Try:
 Press Ctrl-C to stop.`);
 }
 
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+// `npm run dev` runs this file with `node --import tsx`, not the tsx CLI: the CLI resends Ctrl-C to
+// its child when no acknowledgement arrives within 30 ms (a loaded machine) and then SIGKILLs it.
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
 main().catch(async (err: unknown) => {
   console.error(`npm run dev failed: ${err instanceof Error ? err.message : String(err)}`);
   await shutdown(1);

@@ -29,7 +29,7 @@ describe('npm run dev', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stargue-dev-'));
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('when started offline, then it prints URLs and keys, publishes an approved item, and Ctrl-C stops it quietly, leaving nothing behind', async () => {
+  it('when started offline, then it prints URLs and keys, publishes an approved item, and Ctrl-C (twice) stops it quietly, leaving nothing behind', async () => {
     const ports = {
       temporal: await freePort(),
       ui: await freePort(),
@@ -97,6 +97,9 @@ describe('npm run dev', () => {
       assert.equal(posted.length, 1);
       assert.equal(posted[0]?.urn, done.publications[0]?.postUrn);
     } finally {
+      process.kill(-(child.pid ?? 0), 'SIGINT');
+      // Impatient hands, or npm passing the signal on: a second Ctrl-C mid-stop changes nothing.
+      await eventually(async () => (out.includes('stopping…') ? true : undefined), 30_000);
       process.kill(-(child.pid ?? 0), 'SIGINT');
       const code = await exited;
       assert.equal(code, 0, out);

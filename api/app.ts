@@ -7,6 +7,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../platform/logger';
 import type { PublishingDeps } from '../publishing/deps';
+import { AccessLog, logAbortedRequests } from './access-log';
 import { installAuth } from './auth';
 import { createAuthFailures } from './auth-failures';
 import { clientKey } from './client-address';
@@ -67,6 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = deps.log;
   const base = Fastify({
     loggerInstance: logger,
+    logController: new AccessLog(),
     bodyLimit: BODY_LIMIT,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
@@ -84,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   installSecurityHeaders(base);
+  logAbortedRequests(base);
   installErrorHandler(base);
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -149,7 +149,9 @@ function shapeHttp(object: Record<string, unknown>): Record<string, unknown> {
             method: req.method,
             url: typeof req.url === 'string' ? cut(req.url, MAX_LOGGED_URL) : req.url,
             host: req.hostname ?? req.host,
-            remoteAddress: req.ip,
+            // Named as Fastify's own `req` serializer, which its request loggers run after this,
+            // reads it; `serializers.req` below names it remoteAddress everywhere else.
+            ip: req.ip,
           },
         }
       : {}),
@@ -172,7 +174,10 @@ export function createLogger(settings: LoggerSettings): Logger {
     level: settings.level,
     base: { service: settings.name },
     timestamp: pino.stdTimeFunctions.isoTime,
-    serializers: { err: (err: unknown) => redact(err) as object },
+    serializers: {
+      err: (err: unknown) => redact(err) as object,
+      req: ({ ip, ...rest }: { ip?: string }) => ({ ...rest, remoteAddress: ip }),
+    },
     formatters: {
       level: (label) => ({ level: label }),
       // Formatters run before pino's serializers: shape requests and responses here, then redact,

@@ -48,9 +48,11 @@ const full: Omit<Plan, 'goals'> = {
     repeats: 3,
   },
   g4: {
-    cache: 100,
-    warm: 5,
-    fillSamples: 5,
+    // 200, not 100: at 100 the ~20 MB a fill adds was within a pair's noise (one arm's start RSS
+    // sat 37 MB apart from pair to pair; per-pair ratios -0.16 to 2.65 in one run).
+    cache: 200,
+    warm: 20,
+    fillSamples: 6,
     flatMultiple: 5,
     wakeMultiple: 1.5,
     concurrency: 20,

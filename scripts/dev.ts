@@ -113,8 +113,6 @@ async function main(): Promise<void> {
       ownProcessGroup: true,
     });
     stops.push(() => server.stop());
-    // The server sits in its own process group: whatever ends this process ends the server too.
-    process.once('exit', () => void server.process.kill('SIGKILL'));
     temporalAddress = server.address;
     uiUrl = server.uiUrl;
   } else {

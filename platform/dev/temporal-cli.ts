@@ -58,6 +58,7 @@ export interface DevServerOptions {
   /**
    * Its own process group, so a terminal's Ctrl-C reaches only the caller, which stops the server
    * after its worker: a server stopping at the same instant cancels the worker's shutdown call.
+   * Whatever ends the caller then ends the server too.
    */
   ownProcessGroup?: boolean;
 }
@@ -106,6 +107,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.ownProcessGroup ?? false,
   });
+  if (options.ownProcessGroup) process.once('exit', () => void child.kill('SIGKILL'));
   const forward = (chunk: Buffer): void => options.log?.(chunk.toString());
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);

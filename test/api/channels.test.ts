@@ -428,10 +428,10 @@ describe('/v1/channels with Bluesky accounts on the reference PDS', () => {
     assert.deepEqual(found(bodies.join('\n')), [], 'responses');
     const text = logs.text();
     // The requests that carried app passwords were logged (their access lines), without them.
-    const carried = logs.lines
-      .map((line) => JSON.parse(line) as { msg?: string; req?: { method?: string; url?: string } })
-      .filter((e) => e.msg === 'request completed' && e.req?.url?.startsWith('/v1/channels'))
-      .map((e) => `${e.req?.method} ${e.req?.url}`);
+    const carried = logs
+      .requests()
+      .filter((r) => r.url?.startsWith('/v1/channels'))
+      .map((r) => `${r.method} ${r.url}`);
     assert.ok(
       carried.includes('POST /v1/channels') &&
         carried.some((request) => /^PUT \/v1\/channels\/.+\/credentials$/.test(request)),

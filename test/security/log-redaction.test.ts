@@ -119,10 +119,7 @@ describe('no secret in the logs or the database, end to end', () => {
   it('when the API logs at trace level are read, then no secret appears, though the requests were logged', () => {
     const text = logs.text();
     // Every request that carried planted secrets left its access line (URL scrubbed, status kept).
-    const access = logs.lines
-      .map((line) => JSON.parse(line) as { msg?: string; req?: { method?: string; url?: string } })
-      .filter((entry) => entry.msg === 'request completed')
-      .map((entry) => `${entry.req?.method} ${entry.req?.url?.split('?')[0]}`);
+    const access = logs.requests().map((r) => `${r.method} ${r.url?.split('?')[0]}`);
     for (const request of [
       'POST /v1/content',
       `POST /v1/content/${id}/approve`,

@@ -31,6 +31,15 @@ export interface CapturedLog {
   log: Logger;
   lines: string[];
   text(): string;
+  /** The access log: one entry per answered request. */
+  requests(): AccessLine[];
+}
+
+export interface AccessLine {
+  method?: string;
+  /** As logged: secrets scrubbed. */
+  url?: string;
+  statusCode?: number;
 }
 
 export function captureLogs(name = 'test', level = 'trace'): CapturedLog {
@@ -41,7 +50,19 @@ export function captureLogs(name = 'test', level = 'trace'): CapturedLog {
     pretty: false,
     destination: { write: (line: string) => void lines.push(line) },
   });
-  return { log, lines, text: () => lines.join('') };
+  const requests = () =>
+    lines
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            msg?: string;
+            req?: { method?: string; url?: string };
+            res?: { statusCode?: number };
+          },
+      )
+      .filter((entry) => entry.msg === 'request completed')
+      .map((entry) => ({ ...entry.req, statusCode: entry.res?.statusCode }));
+  return { log, lines, text: () => lines.join(''), requests };
 }
 
 /** The stack seen through another logger: everything built from it logs there. */
